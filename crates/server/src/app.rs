@@ -1,0 +1,104 @@
+//! The HTTP application: routes, middleware and the server around them.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, http::header, web};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::{json_error, no_route, path_error, query_error};
+use crate::middleware::{REQUEST_ID, request_context};
+use crate::state::AppState;
+use crate::{StartError, health, openapi};
+
+pub const API_PREFIX: &str = "/api/v1";
+pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
+
+/// Every documented route. The OpenAPI document is generated from exactly this.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(scope(API_PREFIX));
+}
+
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_NONE_MATCH,
+            header::RANGE,
+            REQUEST_ID,
+        ])
+        .expose_headers([
+            REQUEST_ID,
+            header::ETAG,
+            header::RETRY_AFTER,
+            header::CONTENT_RANGE,
+            header::ACCEPT_RANGES,
+        ])
+        .max_age(3600)
+}
+
+fn metrics() -> Result<PrometheusMetrics, StartError> {
+    PrometheusMetricsBuilder::new("hocvuso")
+        .endpoint("/metrics")
+        // Unknown paths share one label, so a scan cannot blow up the series count.
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(|e| StartError::Metrics(e.to_string()))
+}
+
+/// Binds and returns the server, not yet running: await it (or spawn it) to serve.
+pub fn bind(state: AppState) -> Result<(actix_web::dev::Server, SocketAddr), StartError> {
+    let settings = state.settings.clone();
+    let document = openapi::document();
+    let metrics = metrics()?;
+    let state = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        let http = &state.settings.http;
+        App::new()
+            .app_data(state.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(http.json_limit)
+                    .error_handler(json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .app_data(web::PayloadConfig::default().limit(http.json_limit))
+            .wrap(Compress::default())
+            .wrap(cors(&http.cors_origins))
+            .wrap(from_fn(request_context))
+            .wrap(metrics.clone())
+            .into_utoipa_app()
+            .configure(routes)
+            .into_app()
+            .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, document.clone()))
+            .default_service(web::to(no_route))
+    })
+    .shutdown_timeout(settings.http.shutdown_timeout)
+    .client_request_timeout(Duration::from_secs(30));
+    if let Some(workers) = settings.http.workers {
+        server = server.workers(workers);
+    }
+    let server = server
+        .bind(&settings.http.bind)
+        .map_err(|e| StartError::Bind(settings.http.bind.clone(), e))?;
+    let addr = server.addrs().first().copied().ok_or_else(|| {
+        StartError::Bind(
+            settings.http.bind.clone(),
+            std::io::ErrorKind::AddrNotAvailable.into(),
+        )
+    })?;
+    Ok((server.run(), addr))
+}

@@ -1,0 +1,197 @@
+//! Settings: built-in defaults (the embedded default), then an optional TOML file,
+//! then `HOCVUSO_*` environment variables (`__` separates levels:
+//! `HOCVUSO_DATABASE__URL`, `HOCVUSO_HTTP__BIND`).
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Where the embedded default keeps its SQLite file, blobs and keys.
+    pub data_dir: PathBuf,
+    pub http: HttpSettings,
+    pub database: DatabaseSettings,
+    pub storage: StorageSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpSettings {
+    pub bind: String,
+    /// Worker threads; by default one per core.
+    pub workers: Option<usize>,
+    /// Origins allowed to call the API from a browser (`https://app.example.vn`).
+    pub cors_origins: Vec<String>,
+    /// Largest JSON body accepted, in bytes.
+    pub json_limit: usize,
+    /// Largest uploaded file accepted, in bytes.
+    pub upload_limit: u64,
+    /// Seconds to let requests in flight finish after SIGTERM.
+    pub shutdown_timeout: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://…` or `postgres://…`; by default a SQLite file in `data_dir`.
+    pub url: Option<String>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum StorageSettings {
+    /// A local folder; by default `blobs` inside `data_dir`.
+    Folder { path: Option<PathBuf> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `hocvuso_server=debug,info`.
+    pub filter: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            http: HttpSettings::default(),
+            database: DatabaseSettings::default(),
+            storage: StorageSettings::Folder { path: None },
+            log: LogSettings::default(),
+        }
+    }
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            workers: None,
+            cors_origins: Vec::new(),
+            json_limit: 1024 * 1024,
+            upload_limit: 512 * 1024 * 1024,
+            shutdown_timeout: 30,
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            max_connections: 16,
+        }
+    }
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        StorageSettings::Folder { path: None }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Text,
+            filter: "info".into(),
+        }
+    }
+}
+
+/// Environment variables with the `HOCVUSO_` prefix that are not settings.
+const NOT_SETTINGS: &[&str] = &["config", "test_database_url"];
+
+impl Settings {
+    /// Defaults, then `file` (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+            .merge(
+                Env::prefixed("HOCVUSO_")
+                    .filter(|key| {
+                        !NOT_SETTINGS
+                            .iter()
+                            .any(|n| key.as_str().eq_ignore_ascii_case(n))
+                    })
+                    .split("__"),
+            )
+            .extract()
+            .map_err(Box::new)
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database.url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("hocvuso.db").display()
+            )
+        })
+    }
+
+    pub fn blob_folder(&self) -> PathBuf {
+        match &self.storage {
+            StorageSettings::Folder { path } => {
+                path.clone().unwrap_or_else(|| self.data_dir.join("blobs"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let settings = Settings::default();
+        assert_eq!(settings.database_url(), "sqlite://data/hocvuso.db?mode=rwc");
+        assert_eq!(settings.blob_folder(), PathBuf::from("data/blobs"));
+        assert_eq!(settings.http.bind, "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_file_overrides_defaults_and_typos_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "hocvuso.toml",
+                r#"
+                data_dir = "/srv/hocvuso"
+                [database]
+                url = "postgres://db/hocvuso"
+                [storage]
+                kind = "folder"
+                path = "/mnt/media"
+                "#,
+            )?;
+            jail.set_env("HOCVUSO_HTTP__BIND", "0.0.0.0:9000");
+            jail.set_env("HOCVUSO_TEST_DATABASE_URL", "postgres://ignored");
+            let settings = Settings::load(Some(Path::new("hocvuso.toml"))).map_err(|e| *e)?;
+            assert_eq!(settings.database_url(), "postgres://db/hocvuso");
+            assert_eq!(settings.blob_folder(), PathBuf::from("/mnt/media"));
+            assert_eq!(settings.http.bind, "0.0.0.0:9000");
+
+            jail.create_file("typo.toml", "[http]\nbnid = \"x\"\n")?;
+            assert!(Settings::load(Some(Path::new("typo.toml"))).is_err());
+            Ok(())
+        });
+    }
+}

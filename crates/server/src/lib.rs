@@ -1,0 +1,65 @@
+//! The Hocvuso HTTP server: settings, the actix-web application, and the wiring of
+//! every domain crate into `/api/v1`.
+//!
+//! Handlers here are thin: they parse and validate input ([`extract`]), call a
+//! domain crate, and map its error through [`error::ApiError`] to a problem response.
+
+pub mod app;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod middleware;
+pub mod openapi;
+pub mod state;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use hocvuso_kernel::db::{self, DbSettings};
+use hocvuso_migrations::{Migrator, MigratorTrait};
+use hocvuso_storage::{BlobStore, FolderStore, StorageError};
+use sea_orm::{DatabaseConnection, DbErr};
+
+pub use config::Settings;
+pub use state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Database(#[source] DbErr),
+    #[error("cannot migrate the database: {0}")]
+    Migration(#[source] DbErr),
+    #[error("cannot open the blob store: {0}")]
+    Storage(#[from] StorageError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(String, #[source] std::io::Error),
+    #[error("cannot set up metrics: {0}")]
+    Metrics(String),
+}
+
+/// Connects to the configured database.
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, StartError> {
+    let mut db_settings = DbSettings::new(settings.database_url());
+    db_settings.max_connections = settings.database.max_connections;
+    db::connect(&db_settings)
+        .await
+        .map_err(StartError::Database)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartError> {
+    Migrator::up(db, None).await.map_err(StartError::Migration)
+}
+
+/// Everything `serve` needs before it binds: a migrated database and the blob store.
+pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
+    let db = connect(&settings).await?;
+    migrate(&db).await?;
+    let blobs: Arc<dyn BlobStore> = Arc::new(FolderStore::open(settings.blob_folder()).await?);
+    Ok(AppState {
+        db,
+        blobs,
+        settings: Arc::new(settings),
+    })
+}

@@ -1,0 +1,44 @@
+//! The OpenAPI document, generated from the handlers themselves.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use hocvuso_kernel::problem::{FieldErrorBody, ProblemBody};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Hocvuso API",
+        description = "API của nền tảng học trực tuyến \"Bình dân học vụ số\": khoá học kỹ năng số, \
+            đánh giá và chứng nhận hoàn thành có thể kiểm chứng.\n\n\
+            The API of the \"Bình dân học vụ số\" learning platform: digital-skills courses, \
+            assessment and verifiable completion records.\n\n\
+            Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`; \
+            messages are in Vietnamese unless `Accept-Language` prefers English.",
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
+    ),
+    tags(
+        (name = "operations", description = "Liveness and readiness probes"),
+    ),
+    components(schemas(ProblemBody, FieldErrorBody)),
+)]
+struct ApiDoc;
+
+/// The whole document: the base above plus every path registered by [`crate::app::routes`].
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::app::routes)
+        .split_for_parts();
+    api
+}
+
+/// The document as the pretty JSON kept in `openapi/openapi.json`.
+pub fn document_json() -> String {
+    // Serialising a document built from types cannot fail.
+    let mut json = document().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}

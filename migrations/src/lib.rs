@@ -1,0 +1,15 @@
+//! The schema, as one ordered list of migrations that run unchanged on SQLite and
+//! PostgreSQL. Each domain's tables come with the migration that introduced them.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_identity;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_identity::Migration)]
+    }
+}

@@ -1,0 +1,113 @@
+//! `hocvuso`: the server of the "Bình dân học vụ số" learning platform, and its admin tasks.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use hocvuso_server::{Settings, StartError, app, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "hocvuso",
+    version,
+    about = "Nền tảng Bình dân học vụ số — Hocvuso"
+)]
+struct Cli {
+    /// A TOML settings file; environment variables `HOCVUSO_*` override it.
+    #[arg(long, short, env = "HOCVUSO_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrates the database and serves the API (SQLite under ./data when unconfigured).
+    Serve,
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Prints the OpenAPI document (JSON) to standard output.
+    Openapi,
+}
+
+#[derive(Debug)]
+enum Failure {
+    Settings(Box<dyn std::error::Error>),
+    Start(StartError),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Settings(e) => write!(f, "invalid settings: {e}"),
+            Failure::Start(e) => e.fmt(f),
+            Failure::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<StartError> for Failure {
+    fn from(e: StartError) -> Self {
+        Failure::Start(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("hocvuso: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "hocvuso stopped");
+            eprintln!("hocvuso: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Openapi = cli.command {
+        print!("{}", hocvuso_server::openapi::document_json());
+        return Ok(());
+    }
+    let settings =
+        Settings::load(cli.config.as_deref()).map_err(|e| Failure::Settings(e as Box<_>))?;
+    telemetry::init(&settings.log);
+    match cli.command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let db = hocvuso_server::connect(&settings).await?;
+            hocvuso_server::migrate(&db).await?;
+            tracing::info!("database migrated");
+            Ok(())
+        }
+        Command::Openapi => Ok(()),
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let state = hocvuso_server::prepare(settings).await?;
+    let backend = format!("{:?}", state.db.get_database_backend()).to_lowercase();
+    let storage = state.blobs.kind();
+    let (server, addr) = app::bind(state)?;
+    tracing::info!(
+        %addr,
+        database = %backend,
+        storage,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "Hocvuso is listening on http://{addr} (API {}, docs /docs)",
+        app::API_PREFIX
+    );
+    server.await.map_err(Failure::Io)
+}

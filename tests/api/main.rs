@@ -1,0 +1,7 @@
+//! End-to-end tests of the HTTP API: each test spawns the real application on a free
+//! port with a database of its own (SQLite, or PostgreSQL when
+//! `HOCVUSO_TEST_DATABASE_URL` is set).
+
+mod foundation;
+mod openapi;
+mod support;
