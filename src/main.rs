@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hocvuso_identity::dto::UnitKind;
+use hocvuso_kernel::Problem;
 use hocvuso_server::{Settings, StartError, app, telemetry};
 
 #[derive(Parser)]
@@ -28,6 +30,49 @@ enum Command {
     Migrate,
     /// Prints the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Creates the first administrator of a unit (a new root unit, e.g. a ward). The
+    /// password is read from the first line of standard input, never from arguments.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The unit this administrator administers, created as a root unit.
+        #[arg(long)]
+        unit_name: String,
+        #[arg(long, value_enum, default_value = "ward")]
+        unit_kind: RootUnitKind,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RootUnitKind {
+    Province,
+    Ward,
+    Agency,
+    School,
+    Enterprise,
+}
+
+impl From<RootUnitKind> for UnitKind {
+    fn from(kind: RootUnitKind) -> Self {
+        match kind {
+            RootUnitKind::Province => UnitKind::Province,
+            RootUnitKind::Ward => UnitKind::Ward,
+            RootUnitKind::Agency => UnitKind::Agency,
+            RootUnitKind::School => UnitKind::School,
+            RootUnitKind::Enterprise => UnitKind::Enterprise,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -35,6 +80,7 @@ enum Failure {
     Settings(Box<dyn std::error::Error>),
     Start(StartError),
     Io(std::io::Error),
+    Refused(String),
 }
 
 impl std::fmt::Display for Failure {
@@ -43,6 +89,7 @@ impl std::fmt::Display for Failure {
             Failure::Settings(e) => write!(f, "invalid settings: {e}"),
             Failure::Start(e) => e.fmt(f),
             Failure::Io(e) => e.fmt(f),
+            Failure::Refused(why) => f.write_str(why),
         }
     }
 }
@@ -89,6 +136,37 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let db = hocvuso_server::connect(&settings).await?;
             hocvuso_server::migrate(&db).await?;
             tracing::info!("database migrated");
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    name,
+                    unit_name,
+                    unit_kind,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .map_err(Failure::Io)?;
+            let state = hocvuso_server::prepare(settings).await?;
+            let (admin, unit) = state
+                .identity
+                .bootstrap_admin(
+                    name,
+                    &email,
+                    password.trim_end_matches(['\r', '\n']).to_owned(),
+                    &unit_name,
+                    unit_kind.into(),
+                )
+                .await
+                .map_err(|e| Failure::Refused(Problem::from(e).to_string()))?;
+            println!(
+                "administrator {} created for unit {} ({})",
+                admin.id, unit.name, unit.id
+            );
             Ok(())
         }
         Command::Openapi => Ok(()),

@@ -2,6 +2,8 @@
 //! port with a database of its own (SQLite, or PostgreSQL when
 //! `HOCVUSO_TEST_DATABASE_URL` is set).
 
+mod access;
 mod foundation;
+mod identity;
 mod openapi;
 mod support;

@@ -26,3 +26,85 @@ pub async fn expect_problem(response: Response, status: u16, code: &str) -> Valu
     assert_eq!(body["type"], format!("urn:hocvuso:problem:{code}"));
     body
 }
+
+/// A signed-in account in a test.
+pub struct Session {
+    pub user_id: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl Session {
+    pub fn from_tokens(body: &Value) -> Self {
+        Session {
+            user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
+            access_token: body["access_token"]
+                .as_str()
+                .expect("access token")
+                .to_owned(),
+            refresh_token: body["refresh_token"]
+                .as_str()
+                .expect("refresh token")
+                .to_owned(),
+        }
+    }
+}
+
+pub async fn register(app: &TestApp, phone: &str) -> Session {
+    let response = app
+        .post_json(
+            "/api/v1/auth/register",
+            &serde_json::json!({"phone": phone, "password": "Học vụ số 2025!", "full_name": "Nguyễn Văn An"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "register {phone}");
+    Session::from_tokens(&response.json().await.expect("json"))
+}
+
+pub async fn login(app: &TestApp, identifier: &str, password: &str) -> Session {
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({"identifier": identifier, "password": password}),
+        )
+        .await;
+    assert_eq!(response.status(), 200, "login {identifier}");
+    Session::from_tokens(&response.json().await.expect("json"))
+}
+
+/// A ward, its administrator (signed in) and the ward's unit id.
+pub async fn ward_admin(app: &TestApp, email: &str, ward: &str) -> (Session, String) {
+    let (_, unit) = app
+        .state
+        .identity
+        .bootstrap_admin(
+            "Cán bộ phường".into(),
+            email,
+            "Quản trị 2025!".into(),
+            ward,
+            hocvuso_identity::dto::UnitKind::Ward,
+        )
+        .await
+        .expect("bootstrap admin");
+    (
+        login(app, email, "Quản trị 2025!").await,
+        unit.id.to_string(),
+    )
+}
+
+pub async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> Response {
+    let mut request = app.client.request(method, app.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    request.send().await.expect("request sent")
+}

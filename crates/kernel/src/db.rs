@@ -29,14 +29,16 @@ impl DbSettings {
 /// SQLite runs in WAL mode so readers never wait for the writer, with foreign keys
 /// enforced and a busy timeout so concurrent writers queue instead of failing.
 pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_file(&settings.url) {
-        if let Some(parent) = std::path::Path::new(&path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    DbErr::Custom(format!("cannot create the database folder: {e}"))
-                })?;
-            }
-        }
+    let folder = sqlite_file(&settings.url)
+        .and_then(|path| {
+            std::path::Path::new(&path)
+                .parent()
+                .map(|p| p.to_path_buf())
+        })
+        .filter(|parent| !parent.as_os_str().is_empty());
+    if let Some(folder) = folder {
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| DbErr::Custom(format!("cannot create the database folder: {e}")))?;
     }
     let mut options = ConnectOptions::new(settings.url.clone());
     options

@@ -16,9 +16,11 @@ pub mod lang;
 pub mod pagination;
 pub mod principal;
 pub mod problem;
+pub mod target_group;
 pub mod time;
 
 pub use lang::Lang;
 pub use pagination::{Page, PageQuery};
 pub use principal::{Principal, Role};
 pub use problem::{FieldError, Message, Problem, ProblemBody};
+pub use target_group::TargetGroup;

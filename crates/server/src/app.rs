@@ -13,7 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{json_error, no_route, path_error, query_error};
 use crate::middleware::{REQUEST_ID, request_context};
 use crate::state::AppState;
-use crate::{StartError, health, openapi};
+use crate::{StartError, health, openapi, routes};
 
 pub const API_PREFIX: &str = "/api/v1";
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
@@ -22,7 +22,7 @@ pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
-        .service(scope(API_PREFIX));
+        .service(scope(API_PREFIX).configure(routes::identity::routes));
 }
 
 fn cors(origins: &[String]) -> Cors {

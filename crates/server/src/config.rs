@@ -17,6 +17,65 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub storage: StorageSettings,
     pub log: LogSettings,
+    pub auth: AuthSettings,
+    pub rate_limits: RateLimitSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// `iss` of the access tokens this deployment signs.
+    pub issuer: String,
+    /// `aud` of the access tokens.
+    pub audience: String,
+    /// Seconds an access token lives.
+    pub access_token_ttl: i64,
+    /// Seconds a refresh token lives.
+    pub refresh_token_ttl: i64,
+    /// Ed25519 PKCS#8 PEM key signing access tokens; default `data_dir/keys/access-token.pem`,
+    /// generated when missing. Every server of a deployment must use the same file.
+    pub signing_key: Option<PathBuf>,
+    /// Keys rotated out that still verify tokens issued before the rotation.
+    pub previous_signing_keys: Vec<PathBuf>,
+    /// 32 random bytes, base64: the secret protecting citizen IDs at rest. When unset,
+    /// read from (or generated into) `data_dir/keys/pii.key`.
+    pub pii_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimitSettings {
+    /// Requests per minute per client address.
+    pub register_per_minute: u32,
+    pub login_per_minute: u32,
+    pub refresh_per_minute: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            issuer: "hocvuso".into(),
+            audience: "hocvuso-api".into(),
+            access_token_ttl: 15 * 60,
+            refresh_token_ttl: 30 * 24 * 3600,
+            signing_key: None,
+            previous_signing_keys: Vec::new(),
+            pii_key: None,
+        }
+    }
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self {
+            register_per_minute: 20,
+            login_per_minute: 30,
+            refresh_per_minute: 60,
+            trust_forwarded_for: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,6 +132,8 @@ impl Default for Settings {
             database: DatabaseSettings::default(),
             storage: StorageSettings::Folder { path: None },
             log: LogSettings::default(),
+            auth: AuthSettings::default(),
+            rate_limits: RateLimitSettings::default(),
         }
     }
 }
@@ -115,7 +176,7 @@ impl Default for LogSettings {
 }
 
 /// Environment variables with the `HOCVUSO_` prefix that are not settings.
-const NOT_SETTINGS: &[&str] = &["config", "test_database_url"];
+const NOT_SETTINGS: &[&str] = &["config", "test_database_url", "test_oidc_provider"];
 
 impl Settings {
     /// Defaults, then `file` (if given), then the environment.
@@ -147,6 +208,17 @@ impl Settings {
         })
     }
 
+    pub fn keys_folder(&self) -> PathBuf {
+        self.data_dir.join("keys")
+    }
+
+    pub fn signing_key_path(&self) -> PathBuf {
+        self.auth
+            .signing_key
+            .clone()
+            .unwrap_or_else(|| self.keys_folder().join("access-token.pem"))
+    }
+
     pub fn blob_folder(&self) -> PathBuf {
         match &self.storage {
             StorageSettings::Folder { path } => {
@@ -169,6 +241,8 @@ mod tests {
     }
 
     #[test]
+    // figment's own test harness fixes the closure's error type.
+    #[allow(clippy::result_large_err)]
     fn a_file_overrides_defaults_and_typos_are_refused() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

@@ -5,23 +5,29 @@
 //! domain crate, and map its error through [`error::ApiError`] to a problem response.
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod health;
 pub mod middleware;
 pub mod openapi;
+pub mod rate_limit;
+pub mod routes;
+pub mod secrets;
 pub mod state;
 pub mod telemetry;
 
 use std::sync::Arc;
 
+use hocvuso_identity::Identity;
 use hocvuso_kernel::db::{self, DbSettings};
 use hocvuso_migrations::{Migrator, MigratorTrait};
 use hocvuso_storage::{BlobStore, FolderStore, StorageError};
 use sea_orm::{DatabaseConnection, DbErr};
 
 pub use config::Settings;
+use rate_limit::RateLimits;
 pub use state::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +40,8 @@ pub enum StartError {
     Storage(#[from] StorageError),
     #[error("cannot listen on {0}: {1}")]
     Bind(String, #[source] std::io::Error),
+    #[error("cannot load keys: {0}")]
+    Keys(String),
     #[error("cannot set up metrics: {0}")]
     Metrics(String),
 }
@@ -57,9 +65,17 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let db = connect(&settings).await?;
     migrate(&db).await?;
     let blobs: Arc<dyn BlobStore> = Arc::new(FolderStore::open(settings.blob_folder()).await?);
+    let identity = Identity::new(
+        db.clone(),
+        secrets::access_tokens(&settings)?,
+        secrets::pii_vault(&settings)?,
+        chrono::Duration::seconds(settings.auth.refresh_token_ttl),
+    );
     Ok(AppState {
         db,
         blobs,
+        identity,
+        rate_limits: RateLimits::new(&settings.rate_limits),
         settings: Arc::new(settings),
     })
 }

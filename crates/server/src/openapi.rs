@@ -1,7 +1,8 @@
 //! The OpenAPI document, generated from the handlers themselves.
 
 use actix_web::App;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use hocvuso_kernel::problem::{FieldErrorBody, ProblemBody};
@@ -20,10 +21,32 @@ use hocvuso_kernel::problem::{FieldErrorBody, ProblemBody};
     ),
     tags(
         (name = "operations", description = "Liveness and readiness probes"),
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "profile", description = "The caller's own profile"),
+        (name = "administration", description = "Units and people, within an administrator's scope"),
     ),
+    modifiers(&BearerAuth),
     components(schemas(ProblemBody, FieldErrorBody)),
 )]
 struct ApiDoc;
+
+/// Access tokens go in `Authorization: Bearer …`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The whole document: the base above plus every path registered by [`crate::app::routes`].
 pub fn document() -> utoipa::openapi::OpenApi {

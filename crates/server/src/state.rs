@@ -1,9 +1,11 @@
 use std::sync::Arc;
 
+use hocvuso_identity::Identity;
 use hocvuso_storage::BlobStore;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
+use crate::rate_limit::RateLimits;
 
 /// What every handler can reach. Cheap to clone; shared by all workers.
 #[derive(Clone)]
@@ -11,4 +13,6 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub blobs: Arc<dyn BlobStore>,
     pub settings: Arc<Settings>,
+    pub identity: Identity,
+    pub rate_limits: RateLimits,
 }

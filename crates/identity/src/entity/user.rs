@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub role: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+    pub full_name: String,
+    pub birth_date: Option<Date>,
+    pub sex: Option<String>,
+    pub target_group: Option<String>,
+    pub unit_id: Option<Uuid>,
+    pub household: Option<String>,
+    pub disability: Option<String>,
+    pub preferred_language: String,
+    pub cccd_encrypted: Option<Vec<u8>>,
+    pub cccd_hash: Option<String>,
+    pub identity_verified: bool,
+    pub identity_assurance: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,60 @@
+//! Identity and access.
+//!
+//! - accounts and sessions ([`accounts`]): registration with phone or email, sign-in,
+//!   short-lived access tokens and rotating refresh tokens ([`tokens`]);
+//! - roles (`learner`, `trainer`, `admin`) and administrative units ([`units`]): a tree
+//!   of wards, residential groups, agencies, schools and enterprises; administrators act
+//!   only within the units they are scoped to;
+//! - learner profiles ([`profile`]): target group, unit, household, disability, language,
+//!   and the citizen ID ([`cccd`]), validated, encrypted at rest and found by keyed hash
+//!   ([`pii`]), shown masked to anyone who does not need it whole.
+//!
+//! Passwords are hashed with Argon2id ([`password`]). Nothing here knows about HTTP.
+
+pub mod accounts;
+pub mod cccd;
+pub mod contact;
+pub mod dto;
+pub mod entity;
+mod error;
+pub mod password;
+pub mod pii;
+pub mod profile;
+pub mod tokens;
+pub mod units;
+
+use chrono::Duration;
+use sea_orm::DatabaseConnection;
+
+pub use error::IdentityError;
+pub use pii::PiiVault;
+pub use tokens::AccessTokens;
+
+/// The identity service: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Identity {
+    db: DatabaseConnection,
+    tokens: AccessTokens,
+    vault: PiiVault,
+    refresh_ttl: Duration,
+}
+
+impl Identity {
+    pub fn new(
+        db: DatabaseConnection,
+        tokens: AccessTokens,
+        vault: PiiVault,
+        refresh_ttl: Duration,
+    ) -> Self {
+        Self {
+            db,
+            tokens,
+            vault,
+            refresh_ttl,
+        }
+    }
+
+    pub fn tokens(&self) -> &AccessTokens {
+        &self.tokens
+    }
+}

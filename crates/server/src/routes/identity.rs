@@ -1,0 +1,301 @@
+//! `/api/v1/auth`, `/api/v1/me`, `/api/v1/units`, `/api/v1/users`.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use hocvuso_identity::dto::{
+    CreateUnitRequest, CreateUserRequest, LoginRequest, RefreshRequest, RegisterRequest,
+    TokenResponse, UnitView, UpdateProfileRequest, UserView,
+};
+use hocvuso_kernel::problem::ProblemBody;
+use hocvuso_kernel::{Page, PageQuery, Role};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::Authenticated;
+use crate::error::ApiResult;
+use crate::extract::{ValidJson, ValidQuery};
+use crate::rate_limit::Limited;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(register)
+        .service(login)
+        .service(refresh)
+        .service(logout)
+        .service(me)
+        .service(update_me)
+        .service(list_units)
+        .service(create_unit)
+        .service(list_users)
+        .service(create_user)
+        .service(get_user)
+        .service(update_user);
+}
+
+/// A learner creates an account with a phone number or an email, and is signed in.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = CREATED, body = TokenResponse),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "Invalid field, weak password (`password_too_short`, …)"),
+        (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json", description = "`phone_taken` or `email_taken`"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/register")]
+async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ValidJson(body): ValidJson<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
+    state.rate_limits.check(Limited::Register, &req)?;
+    let session = state.identity.register(body).await?;
+    Ok(HttpResponse::Created().json(session))
+}
+
+/// Signs in with phone number or email and password.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = OK, body = TokenResponse),
+        (status = UNAUTHORIZED, body = ProblemBody, content_type = "application/problem+json", description = "`invalid_credentials`: the same for an unknown account and a wrong password"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ValidJson(body): ValidJson<LoginRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
+    state.rate_limits.check(Limited::Login, &req)?;
+    Ok(web::Json(state.identity.login(body).await?))
+}
+
+/// Exchanges a refresh token for a new pair; each refresh token works once.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = OK, body = TokenResponse),
+        (status = UNAUTHORIZED, body = ProblemBody, content_type = "application/problem+json", description = "`invalid_token`, or `refresh_token_reused` (the session is then revoked)"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ValidJson(body): ValidJson<RefreshRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
+    state.rate_limits.check(Limited::Refresh, &req)?;
+    Ok(web::Json(
+        state.identity.refresh(&body.refresh_token).await?,
+    ))
+}
+
+/// Signs out: the refresh token and every token rotated from the same sign-in stop working.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = NO_CONTENT),
+        (status = UNAUTHORIZED, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+async fn logout(
+    state: web::Data<AppState>,
+    ValidJson(body): ValidJson<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    state.identity.logout(&body.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's own account and profile, citizen ID included.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    responses(
+        (status = OK, body = UserView),
+        (status = UNAUTHORIZED, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+async fn me(state: web::Data<AppState>, caller: Authenticated) -> ApiResult<web::Json<UserView>> {
+    Ok(web::Json(state.identity.me(&caller.0).await?))
+}
+
+/// Updates the caller's profile; a citizen ID is checked against date of birth and sex.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    request_body = UpdateProfileRequest,
+    responses(
+        (status = OK, body = UserView),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "Invalid field; for the citizen ID one of `cccd_format`, `cccd_province`, `cccd_sex_mismatch`, `cccd_birth_year_mismatch`, `cccd_birth_year_in_future`"),
+        (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json", description = "`cccd_taken`"),
+    )
+)]
+#[patch("/me")]
+async fn update_me(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    ValidJson(body): ValidJson<UpdateProfileRequest>,
+) -> ApiResult<web::Json<UserView>> {
+    Ok(web::Json(state.identity.update_me(&caller.0, body).await?))
+}
+
+/// The units the administrator administers (and all below them).
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    responses(
+        (status = OK, body = Vec<UnitView>),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/units")]
+async fn list_units(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> ApiResult<web::Json<Vec<UnitView>>> {
+    let admin = caller.require(&[Role::Admin])?;
+    Ok(web::Json(state.identity.units(admin).await?))
+}
+
+/// Creates a unit (a residential group, a school, …) below one the administrator administers.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    request_body = CreateUnitRequest,
+    responses(
+        (status = CREATED, body = UnitView),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[post("/units")]
+async fn create_unit(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    ValidJson(body): ValidJson<CreateUnitRequest>,
+) -> ApiResult<HttpResponse> {
+    let admin = caller.require(&[Role::Admin])?;
+    let unit = state.identity.create_unit(admin, body).await?;
+    Ok(HttpResponse::Created().json(unit))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UsersQuery {
+    /// Only people in this unit and the units below it.
+    unit_id: Option<Uuid>,
+    #[validate(range(min = 1, max = 100))]
+    limit: Option<u64>,
+    #[validate(length(max = 512))]
+    cursor: Option<String>,
+}
+
+/// People in the administrator's scope, a page at a time.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    params(UsersQuery),
+    responses(
+        (status = OK, body = Page<UserView>),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+async fn list_users(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    ValidQuery(query): ValidQuery<UsersQuery>,
+) -> ApiResult<web::Json<Page<UserView>>> {
+    let admin = caller.require(&[Role::Admin])?;
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    Ok(web::Json(
+        state.identity.users(admin, query.unit_id, &page).await?,
+    ))
+}
+
+/// An administrator creates an account (learner, trainer or administrator) in their scope.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    request_body = CreateUserRequest,
+    responses(
+        (status = CREATED, body = UserView),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+        (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+async fn create_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    ValidJson(body): ValidJson<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    let admin = caller.require(&[Role::Admin])?;
+    let user = state.identity.create_user(admin, body).await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+/// One person: themselves, a learner for a trainer (citizen ID masked), anyone in scope for an administrator.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = OK, body = UserView),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}")]
+async fn get_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<UserView>> {
+    Ok(web::Json(
+        state.identity.user(&caller.0, id.into_inner()).await?,
+    ))
+}
+
+/// An administrator corrects the profile of someone in their scope.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = UpdateProfileRequest,
+    responses(
+        (status = OK, body = UserView),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}")]
+async fn update_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateProfileRequest>,
+) -> ApiResult<web::Json<UserView>> {
+    let admin = caller.require(&[Role::Admin])?;
+    Ok(web::Json(
+        state
+            .identity
+            .update_user(admin, id.into_inner(), body)
+            .await?,
+    ))
+}

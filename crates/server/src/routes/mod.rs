@@ -1,0 +1,3 @@
+//! Thin handlers, one module per domain: parse and validate, call the domain, map errors.
+
+pub mod identity;
