@@ -5,5 +5,6 @@
 mod access;
 mod foundation;
 mod identity;
+mod oidc;
 mod openapi;
 mod support;

@@ -9,7 +9,10 @@
 //!   and the citizen ID ([`cccd`]), validated, encrypted at rest and found by keyed hash
 //!   ([`pii`]), shown masked to anyone who does not need it whole.
 //!
-//! Passwords are hashed with Argon2id ([`password`]). Nothing here knows about HTTP.
+//! - sign-in through the national identity provider ([`oidc`]): an OpenID Connect
+//!   relying party that creates or links the learner and marks them identity-verified.
+//!
+//! Passwords are hashed with Argon2id ([`password`]). Nothing here knows about HTTP servers.
 
 pub mod accounts;
 pub mod cccd;
@@ -17,6 +20,7 @@ pub mod contact;
 pub mod dto;
 pub mod entity;
 mod error;
+pub mod oidc;
 pub mod password;
 pub mod pii;
 pub mod profile;
@@ -27,6 +31,7 @@ use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
 pub use error::IdentityError;
+pub use oidc::{OidcSettings, OidcSignIn};
 pub use pii::PiiVault;
 pub use tokens::AccessTokens;
 
@@ -37,6 +42,7 @@ pub struct Identity {
     tokens: AccessTokens,
     vault: PiiVault,
     refresh_ttl: Duration,
+    oidc: Option<OidcSignIn>,
 }
 
 impl Identity {
@@ -45,12 +51,14 @@ impl Identity {
         tokens: AccessTokens,
         vault: PiiVault,
         refresh_ttl: Duration,
+        oidc: Option<OidcSignIn>,
     ) -> Self {
         Self {
             db,
             tokens,
             vault,
             refresh_ttl,
+            oidc,
         }
     }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use hocvuso_identity::OidcSettings;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -19,6 +20,8 @@ pub struct Settings {
     pub log: LogSettings,
     pub auth: AuthSettings,
     pub rate_limits: RateLimitSettings,
+    /// Sign-in through the national identity provider (VNeID); off when absent.
+    pub oidc: Option<OidcSettings>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -134,6 +137,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             auth: AuthSettings::default(),
             rate_limits: RateLimitSettings::default(),
+            oidc: None,
         }
     }
 }

@@ -20,7 +20,7 @@ pub mod telemetry;
 
 use std::sync::Arc;
 
-use hocvuso_identity::Identity;
+use hocvuso_identity::{Identity, OidcSignIn};
 use hocvuso_kernel::db::{self, DbSettings};
 use hocvuso_migrations::{Migrator, MigratorTrait};
 use hocvuso_storage::{BlobStore, FolderStore, StorageError};
@@ -70,6 +70,12 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         secrets::access_tokens(&settings)?,
         secrets::pii_vault(&settings)?,
         chrono::Duration::seconds(settings.auth.refresh_token_ttl),
+        settings
+            .oidc
+            .clone()
+            .map(OidcSignIn::new)
+            .transpose()
+            .map_err(|e| StartError::Keys(e.to_string()))?,
     );
     Ok(AppState {
         db,

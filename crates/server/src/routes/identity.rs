@@ -5,6 +5,7 @@ use hocvuso_identity::dto::{
     CreateUnitRequest, CreateUserRequest, LoginRequest, RefreshRequest, RegisterRequest,
     TokenResponse, UnitView, UpdateProfileRequest, UserView,
 };
+use hocvuso_identity::oidc::{OidcCallback, OidcStart};
 use hocvuso_kernel::problem::ProblemBody;
 use hocvuso_kernel::{Page, PageQuery, Role};
 use serde::Deserialize;
@@ -24,6 +25,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(login)
         .service(refresh)
         .service(logout)
+        .service(oidc_start)
+        .service(oidc_callback)
         .service(me)
         .service(update_me)
         .service(list_units)
@@ -114,6 +117,61 @@ async fn logout(
 ) -> ApiResult<HttpResponse> {
     state.identity.logout(&body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct OidcStartQuery {
+    /// Passed on to the identity provider (e.g. the citizen ID the person typed).
+    #[validate(length(min = 1, max = 128))]
+    login_hint: Option<String>,
+}
+
+/// Starts sign-in with VNeID: where to send the person, and the state to bring back.
+#[utoipa::path(
+    tag = "auth",
+    params(OidcStartQuery),
+    responses(
+        (status = OK, body = OidcStart),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_not_configured`"),
+        (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json", description = "`identity_provider_unavailable`: VNeID does not answer; signed-in learners are not affected"),
+    )
+)]
+#[get("/auth/oidc/start")]
+async fn oidc_start(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ValidQuery(query): ValidQuery<OidcStartQuery>,
+) -> ApiResult<web::Json<OidcStart>> {
+    state.rate_limits.check(Limited::Login, &req)?;
+    Ok(web::Json(
+        state
+            .identity
+            .start_oidc(query.login_hint.as_deref())
+            .await?,
+    ))
+}
+
+/// Finishes sign-in with VNeID: the `code` and `state` the provider returned. Creates the
+/// learner, or links the account with the same citizen ID, and marks it identity-verified.
+#[utoipa::path(
+    tag = "auth",
+    request_body = OidcCallback,
+    responses(
+        (status = OK, body = TokenResponse),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_state_invalid`"),
+        (status = UNAUTHORIZED, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_sign_in_failed`"),
+        (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/oidc/callback")]
+async fn oidc_callback(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ValidJson(body): ValidJson<OidcCallback>,
+) -> ApiResult<web::Json<TokenResponse>> {
+    state.rate_limits.check(Limited::Login, &req)?;
+    Ok(web::Json(state.identity.finish_oidc(body).await?))
 }
 
 /// The caller's own account and profile, citizen ID included.
