@@ -179,8 +179,12 @@ impl Default for LogSettings {
     }
 }
 
-/// Environment variables with the `HOCVUSO_` prefix that are not settings.
-const NOT_SETTINGS: &[&str] = &["config", "test_database_url", "test_oidc_provider"];
+/// Whether a `HOCVUSO_*` environment variable (prefix removed) is not a setting: the
+/// settings file's path, and the variables of the test suites (`HOCVUSO_TEST_*`).
+fn not_a_setting(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key == "config" || key.starts_with("test_")
+}
 
 impl Settings {
     /// Defaults, then `file` (if given), then the environment.
@@ -192,11 +196,7 @@ impl Settings {
         figment
             .merge(
                 Env::prefixed("HOCVUSO_")
-                    .filter(|key| {
-                        !NOT_SETTINGS
-                            .iter()
-                            .any(|n| key.as_str().eq_ignore_ascii_case(n))
-                    })
+                    .filter(|key| !not_a_setting(key.as_str()))
                     .split("__"),
             )
             .extract()
@@ -262,6 +262,7 @@ mod tests {
             )?;
             jail.set_env("HOCVUSO_HTTP__BIND", "0.0.0.0:9000");
             jail.set_env("HOCVUSO_TEST_DATABASE_URL", "postgres://ignored");
+            jail.set_env("HOCVUSO_TEST_ANYTHING_ELSE", "1");
             let settings = Settings::load(Some(Path::new("hocvuso.toml"))).map_err(|e| *e)?;
             assert_eq!(settings.database_url(), "postgres://db/hocvuso");
             assert_eq!(settings.blob_folder(), PathBuf::from("/mnt/media"));
