@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hocvuso_courses::{Courses, CoursesError};
 use hocvuso_identity::dto::UnitKind;
 use hocvuso_kernel::Problem;
 use hocvuso_server::{Settings, StartError, app, telemetry};
@@ -30,11 +31,22 @@ enum Command {
     Migrate,
     /// Prints the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// The curriculum: `content import <dir>` loads a folder (idempotently).
+    Content {
+        #[command(subcommand)]
+        command: ContentCommand,
+    },
     /// Administrator accounts.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// Checks a curriculum folder and imports it; reports every error with file and line.
+    Import { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -168,6 +180,36 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 admin.id, unit.name, unit.id
             );
             Ok(())
+        }
+        Command::Content {
+            command: ContentCommand::Import { dir },
+        } => {
+            let db = hocvuso_server::connect(&settings).await?;
+            hocvuso_server::migrate(&db).await?;
+            match Courses::new(db).import_folder(&dir).await {
+                Ok(report) => {
+                    println!(
+                        "imported {}: {} courses created, {} updated, {} unchanged, {} lessons",
+                        dir.display(),
+                        report.created,
+                        report.updated,
+                        report.unchanged,
+                        report.lessons
+                    );
+                    Ok(())
+                }
+                Err(CoursesError::Content(errors)) => {
+                    for error in &errors {
+                        eprintln!("{}", error);
+                    }
+                    Err(Failure::Refused(format!(
+                        "{} errors in {}; nothing imported",
+                        errors.len(),
+                        dir.display()
+                    )))
+                }
+                Err(other) => Err(Failure::Refused(other.to_string())),
+            }
         }
         Command::Openapi => Ok(()),
     }

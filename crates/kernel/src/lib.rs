@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod principal;
 pub mod problem;
 pub mod target_group;
+pub mod text;
 pub mod time;
 
 pub use lang::Lang;

@@ -22,7 +22,11 @@ pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
-        .service(scope(API_PREFIX).configure(routes::identity::routes));
+        .service(
+            scope(API_PREFIX)
+                .configure(routes::identity::routes)
+                .configure(routes::courses::routes),
+        );
 }
 
 fn cors(origins: &[String]) -> Cors {

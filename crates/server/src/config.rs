@@ -22,6 +22,26 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     /// Sign-in through the national identity provider (VNeID); off when absent.
     pub oidc: Option<OidcSettings>,
+    pub content: ContentSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContentSettings {
+    /// The curriculum folder (see `content/README.md`).
+    pub dir: PathBuf,
+    /// Import it when the server starts (unchanged courses are skipped). With several
+    /// servers, turn this off and run `hocvuso content import` once per release instead.
+    pub import_on_start: bool,
+}
+
+impl Default for ContentSettings {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("content"),
+            import_on_start: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -138,6 +158,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             rate_limits: RateLimitSettings::default(),
             oidc: None,
+            content: ContentSettings::default(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod telemetry;
 
 use std::sync::Arc;
 
+use hocvuso_courses::{Courses, CoursesError};
 use hocvuso_identity::{Identity, OidcSignIn};
 use hocvuso_kernel::db::{self, DbSettings};
 use hocvuso_migrations::{Migrator, MigratorTrait};
@@ -40,6 +41,8 @@ pub enum StartError {
     Storage(#[from] StorageError),
     #[error("cannot listen on {0}: {1}")]
     Bind(String, #[source] std::io::Error),
+    #[error("cannot import the curriculum: {0}")]
+    Content(#[source] CoursesError),
     #[error("cannot load keys: {0}")]
     Keys(String),
     #[error("cannot set up metrics: {0}")]
@@ -77,10 +80,25 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             .transpose()
             .map_err(|e| StartError::Keys(e.to_string()))?,
     );
+    let courses = Courses::new(db.clone());
+    if settings.content.import_on_start && settings.content.dir.is_dir() {
+        let report = courses
+            .import_folder(&settings.content.dir)
+            .await
+            .map_err(StartError::Content)?;
+        tracing::info!(
+            created = report.created,
+            updated = report.updated,
+            unchanged = report.unchanged,
+            lessons = report.lessons,
+            "curriculum imported"
+        );
+    }
     Ok(AppState {
         db,
         blobs,
         identity,
+        courses,
         rate_limits: RateLimits::new(&settings.rate_limits),
         settings: Arc::new(settings),
     })

@@ -24,6 +24,7 @@ use hocvuso_kernel::problem::{FieldErrorBody, ProblemBody};
         (name = "auth", description = "Accounts and sessions"),
         (name = "profile", description = "The caller's own profile"),
         (name = "administration", description = "Units and people, within an administrator's scope"),
+        (name = "catalog", description = "The competence framework, courses and lessons"),
     ),
     modifiers(&BearerAuth),
     components(schemas(ProblemBody, FieldErrorBody)),

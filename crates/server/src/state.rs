@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use hocvuso_courses::Courses;
 use hocvuso_identity::Identity;
 use hocvuso_storage::BlobStore;
 use sea_orm::DatabaseConnection;
@@ -14,5 +15,6 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     pub settings: Arc<Settings>,
     pub identity: Identity,
+    pub courses: Courses,
     pub rate_limits: RateLimits,
 }

@@ -6,6 +6,7 @@
 //! each test then creates, and afterwards drops, a database of its own.
 
 use std::net::SocketAddr;
+use std::path::Path;
 
 use hocvuso_server::config::StorageSettings;
 use hocvuso_server::{AppState, Settings, app};
@@ -99,6 +100,9 @@ pub fn test_settings(dir: &TempDir, database: &TestDatabase) -> Settings {
     settings.http.bind = "127.0.0.1:0".into();
     settings.http.workers = Some(1);
     settings.http.shutdown_timeout = 1;
+    // Tests that need the curriculum ask for it: importing takes time.
+    settings.content.dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    settings.content.import_on_start = false;
     settings
 }
 

@@ -1,3 +1,4 @@
 //! Thin handlers, one module per domain: parse and validate, call the domain, map errors.
 
+pub mod courses;
 pub mod identity;
