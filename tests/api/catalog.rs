@@ -228,3 +228,48 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[tokio::test]
+async fn search_is_ranked_and_needs_no_diacritics() {
+    let app = with_curriculum().await;
+    let hits = |q: &'static str| {
+        let app = &app;
+        async move {
+            let body = json(app, &format!("/api/v1/search?q={q}")).await;
+            body["hits"].as_array().expect("hits").clone()
+        }
+    };
+    let security = hits("bao%20mat").await;
+    assert!(!security.is_empty());
+    assert!(
+        security[0]["snippet_html"]
+            .as_str()
+            .expect("snippet")
+            .to_lowercase()
+            .contains("<b>"),
+        "{:?}",
+        security[0]
+    );
+
+    let public_services = hits("dich%20vu%20cong").await;
+    assert_eq!(
+        public_services[0]["course_code"], "vneid-va-dich-vu-cong-truc-tuyen",
+        "{public_services:#?}"
+    );
+
+    let scams = hits("lua%20dao%20qua%20dien%20thoai").await;
+    assert_eq!(scams[0]["course_code"], "nhan-dien-lua-dao-truc-tuyen");
+    assert!(scams[0]["lesson_slug"].is_string() || scams[0]["kind"] == "course");
+
+    // With and without diacritics: the same results.
+    let with = hits("ch%E1%BB%AF%20k%C3%BD%20s%E1%BB%91").await; // chữ ký số
+    let without = hits("chu%20ky%20so").await;
+    assert_eq!(with[0]["title"], without[0]["title"]);
+
+    assert!(
+        hits("%22unbalanced").await.len() <= 10,
+        "query syntax never fails"
+    );
+    expect_problem(app.get("/api/v1/search?q=").await, 400, "validation_failed").await;
+    expect_problem(app.get("/api/v1/search").await, 400, "invalid_query").await;
+}

@@ -10,6 +10,8 @@ pub enum CoursesError {
     Content(Vec<ContentError>),
     #[error("course code {0} belongs to a course authored on the platform")]
     CodeTaken(String),
+    #[error("search index: {0}")]
+    Search(String),
     #[error("invalid page request")]
     Page(Problem),
     #[error("database: {0}")]
@@ -22,9 +24,9 @@ impl From<CoursesError> for Problem {
             CoursesError::NotFound => Problem::not_found(),
             CoursesError::Page(problem) => problem,
             CoursesError::Db(e) => e.into(),
-            other @ (CoursesError::Content(_) | CoursesError::CodeTaken(_)) => {
-                Problem::internal(&other)
-            }
+            other @ (CoursesError::Content(_)
+            | CoursesError::CodeTaken(_)
+            | CoursesError::Search(_)) => Problem::internal(&other),
         }
     }
 }

@@ -8,7 +8,8 @@
 //!   [`import`] loads it idempotently;
 //! - [`catalog`] serves learners: the framework, published courses by target group,
 //!   competency, level and text (diacritics optional), outlines and lessons (Markdown
-//!   and sanitised HTML, with easy-read versions).
+//!   and sanitised HTML, with easy-read versions);
+//! - [`search`] ranks courses and lessons for a query, Vietnamese-aware (BM25, tantivy).
 
 pub mod catalog;
 pub mod content;
@@ -17,6 +18,7 @@ pub mod entity;
 mod error;
 pub mod import;
 pub mod markdown;
+pub mod search;
 
 use std::path::Path;
 
@@ -28,11 +30,24 @@ pub use import::ImportReport;
 #[derive(Clone)]
 pub struct Courses {
     db: DatabaseConnection,
+    search: search::SearchIndex,
 }
 
 impl Courses {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            db,
+            search: search::SearchIndex::default(),
+        }
+    }
+
+    /// Ranked matches among published courses and lessons (diacritics optional).
+    pub async fn search(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<search::SearchResults, CoursesError> {
+        self.search.search(&self.db, query, limit).await
     }
 
     /// Reads `dir` and imports it; nothing is written when the folder has errors.

@@ -5,10 +5,13 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
 use hocvuso_courses::dto::{
     CatalogQuery, CourseDetail, CourseSummary, FrameworkView, LessonView, Tagged,
 };
+use hocvuso_courses::search::SearchResults;
 use hocvuso_kernel::Page;
 use hocvuso_kernel::problem::ProblemBody;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
 
 use crate::error::ApiResult;
 use crate::extract::ValidQuery;
@@ -18,7 +21,40 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(framework)
         .service(catalog)
         .service(course)
-        .service(lesson);
+        .service(lesson)
+        .service(search);
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SearchQuery {
+    /// Words to look for, with or without diacritics ("bao mat" finds "bảo mật").
+    #[validate(length(min = 1, max = 200))]
+    q: String,
+    /// At most this many hits (1–50, default 10).
+    #[validate(range(min = 1, max = 50))]
+    limit: Option<usize>,
+}
+
+/// Courses and lessons matching a query, best first (BM25 over titles and lesson text).
+#[utoipa::path(
+    tag = "catalog",
+    params(SearchQuery),
+    responses(
+        (status = OK, body = SearchResults),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/search")]
+async fn search(
+    state: web::Data<AppState>,
+    ValidQuery(query): ValidQuery<SearchQuery>,
+) -> ApiResult<web::Json<SearchResults>> {
+    let results = state
+        .courses
+        .search(query.q.trim(), query.limit.unwrap_or(10))
+        .await?;
+    Ok(web::Json(results))
 }
 
 /// Published content may be cached briefly and revalidated with its ETag.
