@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::middleware::{Compress, from_fn};
-use actix_web::{App, HttpServer, http::header, web};
+use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use utoipa_swagger_ui::SwaggerUi;
@@ -58,6 +58,8 @@ fn metrics() -> Result<PrometheusMetrics, StartError> {
         .endpoint("/metrics")
         // Unknown paths share one label, so a scan cannot blow up the series count.
         .mask_unmatched_patterns("UNMATCHED")
+        // Swagger UI's assets would each be a series of their own.
+        .exclude_regex("^/docs/")
         .build()
         .map_err(|e| StartError::Metrics(e.to_string()))
 }
@@ -88,6 +90,8 @@ pub fn bind(state: AppState) -> Result<(actix_web::dev::Server, SocketAddr), Sta
             .configure(routes)
             .into_app()
             .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, document.clone()))
+            // The metrics middleware writes the body; the route makes the request a match.
+            .route("/metrics", web::get().to(HttpResponse::Ok))
             .default_service(web::to(no_route))
     })
     .shutdown_timeout(settings.http.shutdown_timeout)
