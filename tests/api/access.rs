@@ -22,7 +22,8 @@ const CALLERS: [Caller; 4] = [
 
 #[tokio::test]
 async fn every_endpoint_answers_each_role_as_the_policy_says() {
-    let app = TestApp::spawn().await;
+    // The curriculum brings the competence framework that new courses align to.
+    let app = TestApp::spawn_with(|s| s.content.import_on_start = true).await;
     let (admin, ward) = ward_admin(&app, "canbo@phuong1.vn", "Phường 1").await;
     let learner = register(&app, "0912345678").await;
     let created = send(
@@ -68,6 +69,22 @@ async fn every_endpoint_answers_each_role_as_the_policy_says() {
                 "/api/v1/me".into(),
                 Some(json!({})),
                 [401, 200, 200, 200],
+            ),
+            (
+                Method::GET,
+                "/api/v1/authoring/courses".into(),
+                None,
+                [401, 403, 200, 200],
+            ),
+            (
+                Method::POST,
+                "/api/v1/authoring/courses".into(),
+                Some(
+                    json!({"code": format!("khoa-{n}"), "title": "K", "summary": "S",
+                    "target_groups": ["citizen"], "level": 1, "competencies": ["1.1"],
+                    "estimated_minutes": 10, "pass_mark": 70}),
+                ),
+                [401, 403, 201, 201],
             ),
             (
                 Method::GET,

@@ -3,6 +3,7 @@
 //! `HOCVUSO_TEST_DATABASE_URL` is set).
 
 mod access;
+mod authoring;
 mod catalog;
 mod foundation;
 mod identity;

@@ -113,7 +113,7 @@ impl Courses {
         Ok(Page::from_rows(summaries, page.limit(), |c| c.code.clone()))
     }
 
-    async fn summaries(
+    pub(crate) async fn summaries(
         &self,
         rows: Vec<course::Model>,
     ) -> Result<Vec<CourseSummary>, CoursesError> {
@@ -173,6 +173,28 @@ impl Courses {
         let found = self.published(code).await?;
         let etag = format!("\"c-{}-{}\"", found.id.simple(), found.version);
         let (sequential, pass_mark, course_id) = (found.sequential, found.pass_mark, found.id);
+        let summary = self
+            .summaries(vec![found])
+            .await?
+            .pop()
+            .ok_or(CoursesError::NotFound)?;
+        let modules = self.outline(course_id).await?;
+        Ok(Tagged {
+            value: CourseDetail {
+                course: summary,
+                sequential,
+                pass_mark,
+                modules,
+            },
+            etag,
+        })
+    }
+
+    /// Modules in order, each with its lessons in order.
+    pub(crate) async fn outline(
+        &self,
+        course_id: Uuid,
+    ) -> Result<Vec<ModuleOutline>, CoursesError> {
         let modules = course_module::Entity::find()
             .filter(course_module::Column::CourseId.eq(course_id))
             .order_by_asc(course_module::Column::Position)
@@ -183,12 +205,7 @@ impl Courses {
             .order_by_asc(lesson::Column::Position)
             .all(&self.db)
             .await?;
-        let summary = self
-            .summaries(vec![found])
-            .await?
-            .pop()
-            .ok_or(CoursesError::NotFound)?;
-        let modules = modules
+        Ok(modules
             .into_iter()
             .map(|m| ModuleOutline {
                 lessons: lessons
@@ -205,19 +222,11 @@ impl Courses {
                         has_easy_read: l.easy_read.is_some(),
                     })
                     .collect(),
+                id: m.id,
                 code: m.code,
                 title: m.title,
             })
-            .collect();
-        Ok(Tagged {
-            value: CourseDetail {
-                course: summary,
-                sequential,
-                pass_mark,
-                modules,
-            },
-            etag,
-        })
+            .collect())
     }
 
     /// One lesson of a published course, with its neighbours for navigation.

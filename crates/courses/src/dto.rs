@@ -85,6 +85,7 @@ pub struct CourseDetail {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ModuleOutline {
+    pub id: Uuid,
     pub code: String,
     pub title: String,
     pub lessons: Vec<LessonOutline>,
@@ -128,6 +129,18 @@ pub struct LessonView {
 pub struct EasyRead {
     pub markdown: String,
     pub html: String,
+}
+
+/// A course as its author sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthoredCourse {
+    #[serde(flatten)]
+    pub course: CourseSummary,
+    /// `draft`, `published` or `archived`.
+    pub status: String,
+    pub sequential: bool,
+    pub pass_mark: i32,
+    pub modules: Vec<ModuleOutline>,
 }
 
 /// A view and the entity tag that changes whenever it does.

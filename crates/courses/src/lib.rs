@@ -9,8 +9,10 @@
 //! - [`catalog`] serves learners: the framework, published courses by target group,
 //!   competency, level and text (diacritics optional), outlines and lessons (Markdown
 //!   and sanitised HTML, with easy-read versions);
+//! - [`authoring`]: trainers build draft courses, order them, publish when complete;
 //! - [`search`] ranks courses and lessons for a query, Vietnamese-aware (BM25, tantivy).
 
+pub mod authoring;
 pub mod catalog;
 pub mod content;
 pub mod dto;

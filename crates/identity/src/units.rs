@@ -83,6 +83,22 @@ impl Identity {
         }
     }
 
+    /// Whether `principal` administers the person `user_id` (their unit is in scope).
+    pub async fn administers_user(
+        &self,
+        principal: &Principal,
+        user_id: Uuid,
+    ) -> Result<bool, IdentityError> {
+        if !principal.is(Role::Admin) {
+            return Ok(false);
+        }
+        let unit = user::Entity::find_by_id(user_id)
+            .one(&self.db)
+            .await?
+            .and_then(|u| u.unit_id);
+        self.admin_covers(principal, unit).await
+    }
+
     pub(crate) async fn ensure_unit_exists(&self, id: Uuid) -> Result<(), IdentityError> {
         unit::Entity::find_by_id(id)
             .one(&self.db)

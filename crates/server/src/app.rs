@@ -25,7 +25,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(
             scope(API_PREFIX)
                 .configure(routes::identity::routes)
-                .configure(routes::courses::routes),
+                .configure(routes::courses::routes)
+                .configure(routes::authoring::routes),
         );
 }
 

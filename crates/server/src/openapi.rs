@@ -25,6 +25,7 @@ use hocvuso_kernel::problem::{FieldErrorBody, ProblemBody};
         (name = "profile", description = "The caller's own profile"),
         (name = "administration", description = "Units and people, within an administrator's scope"),
         (name = "catalog", description = "The competence framework, courses and lessons"),
+        (name = "authoring", description = "Trainers build, order, publish and archive courses"),
     ),
     modifiers(&BearerAuth),
     components(schemas(ProblemBody, FieldErrorBody)),

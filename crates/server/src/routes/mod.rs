@@ -1,4 +1,5 @@
 //! Thin handlers, one module per domain: parse and validate, call the domain, map errors.
 
+pub mod authoring;
 pub mod courses;
 pub mod identity;
