@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, login, register, send, ward_admin};
+use crate::support::{TestApp, register, send, trainer, ward_admin};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Caller {
@@ -26,16 +26,7 @@ async fn every_endpoint_answers_each_role_as_the_policy_says() {
     let app = TestApp::spawn_with(|s| s.content.import_on_start = true).await;
     let (admin, ward) = ward_admin(&app, "canbo@phuong1.vn", "Phường 1").await;
     let learner = register(&app, "0912345678").await;
-    let created = send(
-        &app,
-        Method::POST,
-        "/api/v1/users",
-        Some(&admin.access_token),
-        Some(&json!({"full_name": "Giảng viên", "role": "trainer", "email": "gv@phuong1.vn", "password": "Giảng dạy 2025!", "unit_id": ward})),
-    )
-    .await;
-    assert_eq!(created.status(), 201);
-    let trainer = login(&app, "gv@phuong1.vn", "Giảng dạy 2025!").await;
+    let trainer = trainer(&app, &admin, &ward, "gv@phuong1.vn").await;
     // The learner lives in the ward, so its administrator may edit them.
     let moved = send(
         &app,

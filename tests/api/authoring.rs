@@ -3,20 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Session, TestApp, expect_problem, login, send, ward_admin};
-
-async fn trainer(app: &TestApp, admin: &Session, unit: &str, email: &str) -> Session {
-    let created = send(
-        app,
-        Method::POST,
-        "/api/v1/users",
-        Some(&admin.access_token),
-        Some(&json!({"full_name": "Giảng viên", "role": "trainer", "email": email, "password": "Giảng dạy 2025!", "unit_id": unit})),
-    )
-    .await;
-    assert_eq!(created.status(), 201);
-    login(app, email, "Giảng dạy 2025!").await
-}
+use crate::support::{TestApp, expect_problem, send, trainer, ward_admin};
 
 fn course_body(code: &str) -> Value {
     json!({

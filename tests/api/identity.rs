@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, expect_problem, login, register, send, ward_admin};
+use crate::support::{TestApp, expect_problem, login, register, send, trainer, ward_admin};
 
 #[tokio::test]
 async fn a_learner_registers_signs_in_and_reads_their_profile() {
@@ -289,16 +289,8 @@ async fn trainers_see_citizen_ids_masked_and_admins_only_in_scope() {
         Some(&json!({"cccd": "001090012678", "unit_id": group["id"]})),
     )
     .await;
-    let trainer = send(
-        &app,
-        Method::POST,
-        "/api/v1/users",
-        Some(&admin.access_token),
-        Some(&json!({"full_name": "Giảng viên", "role": "trainer", "email": "gv@phuong1.vn", "password": "Giảng dạy 2025!", "unit_id": ward})),
-    )
-    .await;
-    assert_eq!(trainer.status(), 201);
-    let trainer = login(&app, "gv@phuong1.vn", "Giảng dạy 2025!").await;
+    let ward = ward.as_str();
+    let trainer = trainer(&app, &admin, ward, "gv@phuong1.vn").await;
 
     let path = format!("/api/v1/users/{}", learner.user_id);
     let seen_by = |token: String| {

@@ -1,7 +1,8 @@
 //! Helpers shared by the API tests.
 
+use reqwest::Method;
 use reqwest::Response;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub use hocvuso_testkit::TestApp;
 
@@ -90,6 +91,20 @@ pub async fn ward_admin(app: &TestApp, email: &str, ward: &str) -> (Session, Str
         login(app, email, "Quản trị 2025!").await,
         unit.id.to_string(),
     )
+}
+
+/// A trainer of `unit`, created by its administrator and signed in.
+pub async fn trainer(app: &TestApp, admin: &Session, unit: &str, email: &str) -> Session {
+    let created = send(
+        app,
+        Method::POST,
+        "/api/v1/users",
+        Some(&admin.access_token),
+        Some(&json!({"full_name": "Giảng viên", "role": "trainer", "email": email, "password": "Giảng dạy 2025!", "unit_id": unit})),
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    login(app, email, "Giảng dạy 2025!").await
 }
 
 pub async fn send(

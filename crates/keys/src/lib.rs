@@ -55,6 +55,25 @@ impl std::fmt::Debug for Ed25519Key {
     }
 }
 
+/// Creates `path` (and its folder) readable only by its owner and writes `contents`;
+/// fails rather than overwrite an existing file.
+pub fn write_secret_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
 /// Fills `buf` from the operating system's secure random generator.
 pub fn random_bytes(buf: &mut [u8]) -> Result<(), KeyError> {
     getrandom::fill(buf).map_err(|e| KeyError::Random(e.to_string()))
@@ -116,24 +135,10 @@ impl Ed25519Key {
 
     /// Writes the key to a new file readable only by its owner; never overwrites.
     pub fn save_new(&self, path: &Path) -> Result<(), KeyError> {
-        use std::io::Write;
-        let io = |source| KeyError::Io {
+        write_secret_file(path, self.to_pem()?.as_bytes()).map_err(|source| KeyError::Io {
             path: path.display().to_string(),
             source,
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
-        }
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(path).map_err(io)?;
-        file.write_all(self.to_pem()?.as_bytes()).map_err(io)?;
-        file.sync_all().map_err(io)
+        })
     }
 
     pub fn kid(&self) -> &str {

@@ -62,21 +62,7 @@ fn read_or_create_secret(path: &Path) -> Result<String, StartError> {
     let mut secret = [0u8; 32];
     hocvuso_keys::random_bytes(&mut secret).map_err(|e| StartError::Keys(e.to_string()))?;
     let encoded = BASE64.encode(&secret);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    use std::io::Write;
-    options
-        .open(path)
-        .and_then(|mut f| f.write_all(encoded.as_bytes()))
-        .map_err(io)?;
+    hocvuso_keys::write_secret_file(path, encoded.as_bytes()).map_err(io)?;
     tracing::info!(path = %path.display(), "generated the key protecting citizen IDs");
     Ok(encoded)
 }
