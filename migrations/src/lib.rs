@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_identity;
 mod m20261128_000002_courses;
+mod m20261128_000003_lesson_media;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_identity::Migration),
             Box::new(m20261128_000002_courses::Migration),
+            Box::new(m20261128_000003_lesson_media::Migration),
         ]
     }
 }

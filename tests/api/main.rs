@@ -7,6 +7,7 @@ mod authoring;
 mod catalog;
 mod foundation;
 mod identity;
+mod media;
 mod oidc;
 mod openapi;
 mod support;

@@ -452,7 +452,26 @@ impl Courses {
                 "The course has no lessons yet.",
             ));
         }
-        if let Some(empty) = lessons.iter().find(|l| l.body.trim().is_empty()) {
+        let with_media: std::collections::HashSet<Uuid> =
+            crate::entity::lesson_media::Entity::find()
+                .filter(crate::entity::lesson_media::Column::Role.eq("main"))
+                .filter(
+                    crate::entity::lesson_media::Column::LessonId
+                        .is_in(lessons.iter().map(|l| l.id)),
+                )
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|m| m.lesson_id)
+                .collect();
+        let complete = |l: &lesson::Model| {
+            if l.kind == "text" {
+                !l.body.trim().is_empty()
+            } else {
+                with_media.contains(&l.id)
+            }
+        };
+        if let Some(empty) = lessons.iter().find(|l| !complete(l)) {
             tracing::debug!(lesson = %empty.slug, "lesson without content");
             return Err(invalid(
                 "lessons",
@@ -490,7 +509,7 @@ impl Courses {
     }
 
     /// Records a change learners can see: a published course's ETag must change.
-    async fn touch(&self, course_id: Uuid) -> Result<(), CoursesError> {
+    pub(crate) async fn touch(&self, course_id: Uuid) -> Result<(), CoursesError> {
         course::Entity::update_many()
             .col_expr(
                 course::Column::Version,

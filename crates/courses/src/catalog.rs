@@ -255,6 +255,7 @@ impl Courses {
             .map(|m| m.code)
             .unwrap_or_default();
         let etag = format!("\"l-{}-{}\"", item.id.simple(), found.version);
+        let media = self.media_of(item.id).await?;
         Ok(Tagged {
             value: LessonView {
                 id: item.id,
@@ -273,6 +274,7 @@ impl Courses {
                 estimated_minutes: item.estimated_minutes,
                 markdown: item.body,
                 html: item.body_html,
+                media,
                 previous,
                 next,
             },

@@ -121,6 +121,8 @@ pub struct LessonView {
     /// The same, rendered to sanitised HTML.
     pub html: String,
     pub easy_read: Option<EasyRead>,
+    /// The lesson's video, audio, image or slides, captions and attachments.
+    pub media: Vec<crate::media::MediaView>,
     pub previous: Option<String>,
     pub next: Option<String>,
 }

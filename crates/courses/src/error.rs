@@ -21,6 +21,14 @@ pub enum CoursesError {
         vi: &'static str,
         en: &'static str,
     },
+    #[error("media type not allowed")]
+    MediaTypeNotAllowed,
+    #[error("file larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("range outside a file of {size} bytes")]
+    RangeNotSatisfiable { size: u64 },
+    #[error("blob storage: {0}")]
+    Storage(String),
     #[error("search index: {0}")]
     Search(String),
     #[error("invalid page request")]
@@ -34,6 +42,25 @@ impl From<CoursesError> for Problem {
         match err {
             CoursesError::NotFound => Problem::not_found(),
             CoursesError::Forbidden => Problem::forbidden(),
+            CoursesError::MediaTypeNotAllowed => Problem::new(
+                415,
+                "media_type_not_allowed",
+                "Loại tệp không được hỗ trợ. Hãy tải lên video (MP4, WebM), âm thanh (MP3, M4A, OGG, WAV), ảnh (JPEG, PNG, WebP, GIF), bài trình chiếu PDF hoặc phụ đề WebVTT.",
+                "File type not allowed. Upload video (MP4, WebM), audio (MP3, M4A, OGG, WAV), images (JPEG, PNG, WebP, GIF), PDF slides or WebVTT captions.",
+            ),
+            CoursesError::TooLarge { limit } => Problem::new(
+                413,
+                "payload_too_large",
+                format!("Tệp quá lớn (tối đa {limit} byte)."),
+                format!("The file is too large (at most {limit} bytes)."),
+            ),
+            CoursesError::RangeNotSatisfiable { size } => Problem::new(
+                416,
+                "range_not_satisfiable",
+                format!("Khoảng byte yêu cầu nằm ngoài tệp ({size} byte)."),
+                format!("The requested byte range lies outside the file ({size} bytes)."),
+            ),
+            CoursesError::Storage(cause) => Problem::unavailable(&cause),
             CoursesError::Invalid {
                 field,
                 code,

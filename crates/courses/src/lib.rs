@@ -10,6 +10,7 @@
 //!   competency, level and text (diacritics optional), outlines and lessons (Markdown
 //!   and sanitised HTML, with easy-read versions);
 //! - [`authoring`]: trainers build draft courses, order them, publish when complete;
+//! - [`media`]: uploaded lesson files, typed by their bytes, served by byte range;
 //! - [`search`] ranks courses and lessons for a query, Vietnamese-aware (BM25, tantivy).
 
 pub mod authoring;
@@ -20,6 +21,7 @@ pub mod entity;
 mod error;
 pub mod import;
 pub mod markdown;
+pub mod media;
 pub mod search;
 
 use std::path::Path;

@@ -26,7 +26,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             scope(API_PREFIX)
                 .configure(routes::identity::routes)
                 .configure(routes::courses::routes)
-                .configure(routes::authoring::routes),
+                .configure(routes::authoring::routes)
+                .configure(routes::media::routes),
         );
 }
 

@@ -5,7 +5,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
+use data_encoding::HEXLOWER;
 use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
 use tokio::fs;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
@@ -67,12 +69,14 @@ impl BlobStore for FolderStore {
         let result = async {
             let mut file = fs::File::create(&staging).await?;
             let mut size: u64 = 0;
+            let mut hasher = Sha256::new();
             while let Some(chunk) = body.next().await {
                 let chunk = chunk?;
                 size += chunk.len() as u64;
                 if size > limit {
                     return Err(StorageError::TooLarge { limit });
                 }
+                hasher.update(&chunk);
                 file.write_all(&chunk).await?;
             }
             file.sync_all().await?;
@@ -84,6 +88,7 @@ impl BlobStore for FolderStore {
             Ok(StoredBlob {
                 key: key.clone(),
                 size,
+                sha256: HEXLOWER.encode(&hasher.finalize()),
             })
         }
         .await;
@@ -173,6 +178,10 @@ mod tests {
             .await
             .expect("stored");
         assert_eq!(stored.size, 11);
+        assert_eq!(
+            stored.sha256,
+            "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
+        );
 
         assert_eq!(
             read_all(store.get(&key, None).await.expect("get")).await,

@@ -40,6 +40,8 @@ pub enum StorageError {
 pub struct StoredBlob {
     pub key: BlobKey,
     pub size: u64,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
 }
 
 /// A readable blob: its bytes (or the requested part of them) and its full size.

@@ -6,4 +6,5 @@ pub mod course;
 pub mod course_module;
 pub mod course_tag;
 pub mod lesson;
+pub mod lesson_media;
 pub mod proficiency_level;

@@ -29,7 +29,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const AUTHORS: &[Role] = &[Role::Trainer, Role::Admin];
 
 /// The course `id`, if the caller may edit it (403 otherwise).
-async fn editable(state: &AppState, caller: &Authenticated, id: Uuid) -> ApiResult<course::Model> {
+pub(crate) async fn editable(
+    state: &AppState,
+    caller: &Authenticated,
+    id: Uuid,
+) -> ApiResult<course::Model> {
     let principal = caller.require(AUTHORS)?;
     let found = state.courses.authored_course(id).await?;
     if may_edit_course(state, principal, found.owner_id).await? {

@@ -3,3 +3,4 @@
 pub mod authoring;
 pub mod courses;
 pub mod identity;
+pub mod media;

@@ -1,0 +1,200 @@
+//! Lesson media: upload (multipart, streamed) and download (with byte ranges, so a
+//! video can be sought and a broken download resumed).
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ByteRangeSpec, ContentEncoding, HeaderValue};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use hocvuso_courses::media::{MediaRole, MediaView, Upload};
+use hocvuso_kernel::Problem;
+use hocvuso_kernel::problem::ProblemBody;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::{Authenticated, authenticate, may_edit_course};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(upload).service(download);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UploadQuery {
+    /// `main` (the lesson's video, audio, image or PDF slides), `captions` (WebVTT) or `attachment`.
+    role: MediaRole,
+}
+
+fn missing_file() -> ApiError {
+    ApiError(Problem::bad_request(
+        "file_missing",
+        "Thiếu tệp: gửi tệp trong trường multipart có tên \"file\".",
+        "No file: send it in the multipart field named \"file\".",
+    ))
+}
+
+/// Uploads a lesson file as `multipart/form-data` (field `file`). The type is sniffed from
+/// the bytes and checked against an allow-list; the size is limited (`http.upload_limit`).
+#[utoipa::path(
+    tag = "authoring",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path), UploadQuery),
+    request_body(content_type = "multipart/form-data", description = "A form with one file field named `file`"),
+    responses(
+        (status = CREATED, body = MediaView),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`file_missing`"),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+        (status = PAYLOAD_TOO_LARGE, body = ProblemBody, content_type = "application/problem+json"),
+        (status = UNSUPPORTED_MEDIA_TYPE, body = ProblemBody, content_type = "application/problem+json", description = "`media_type_not_allowed`"),
+    )
+)]
+#[post("/authoring/courses/{id}/lessons/{lesson_id}/media")]
+async fn upload(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<UploadQuery>,
+    mut form: Multipart,
+) -> ApiResult<HttpResponse> {
+    let (id, lesson_id) = path.into_inner();
+    let course = super::authoring::editable(&state, &caller, id).await?;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| {
+            ApiError(Problem::bad_request(
+                "malformed_multipart",
+                format!("Biểu mẫu tải lên không hợp lệ: {e}"),
+                format!("Malformed upload form: {e}"),
+            ))
+        })?;
+        let disposition = field.content_disposition().cloned();
+        if disposition.as_ref().and_then(|d| d.get_name()) != Some("file") {
+            continue;
+        }
+        let file_name = disposition
+            .as_ref()
+            .and_then(|d| d.get_filename())
+            .unwrap_or("file")
+            .to_owned();
+        // The multipart stream lives on this worker's thread; the store may need to move
+        // bytes across threads, so they pass through a small bounded channel.
+        let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+        actix_web::rt::spawn(async move {
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk.map_err(|e| std::io::Error::other(e.to_string()));
+                let failed = chunk.is_err();
+                if sender.send(chunk).await.is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|chunk| (chunk, receiver))
+        });
+        let stored = state
+            .courses
+            .attach_media(
+                state.blobs.as_ref(),
+                &course,
+                lesson_id,
+                Upload {
+                    role: query.role,
+                    file_name,
+                    body: Box::pin(body),
+                },
+                state.settings.http.upload_limit,
+            )
+            .await?;
+        return Ok(HttpResponse::Created().json(stored));
+    }
+    Err(missing_file())
+}
+
+/// Downloads a lesson file. Honours a single `Range: bytes=…` (206 with `Content-Range`;
+/// 416 when outside the file). Files of unpublished courses only for their editors.
+#[utoipa::path(
+    tag = "catalog",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = OK, description = "The whole file", content_type = "application/octet-stream"),
+        (status = PARTIAL_CONTENT, description = "The requested byte range", content_type = "application/octet-stream"),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+        (status = RANGE_NOT_SATISFIABLE, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/media/{id}")]
+async fn download(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (media, course) = state.courses.media_course(*id).await?;
+    if course.status != "published" {
+        // Hidden, not forbidden: drafts do not exist for anyone but their editors.
+        let principal = authenticate(&req).map_err(|_| ApiError(Problem::not_found()))?;
+        if !may_edit_course(&state, &principal, course.owner_id).await? {
+            return Err(ApiError(Problem::not_found()));
+        }
+    }
+    let size = u64::try_from(media.size).unwrap_or_default();
+    let range = match req.get_header::<header::Range>() {
+        Some(header::Range::Bytes(specs)) if specs.len() == 1 => {
+            match specs
+                .first()
+                .and_then(|spec: &ByteRangeSpec| spec.to_satisfiable_range(size))
+            {
+                Some((start, end)) => Some(start..end + 1),
+                None => {
+                    let problem = hocvuso_courses::CoursesError::RangeNotSatisfiable { size };
+                    let mut response = crate::error::problem_response(
+                        &Problem::from(problem),
+                        hocvuso_kernel::Lang::Vi,
+                        None,
+                    );
+                    if let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                        response.headers_mut().insert(header::CONTENT_RANGE, value);
+                    }
+                    return Ok(response);
+                }
+            }
+        }
+        // Several ranges at once: answering with the whole file is allowed, and simpler for clients.
+        _ => None,
+    };
+    let partial = range.is_some();
+    let read = state
+        .courses
+        .read_media(state.blobs.as_ref(), &media, range)
+        .await?;
+    let mut response = HttpResponse::build(if partial {
+        StatusCode::PARTIAL_CONTENT
+    } else {
+        StatusCode::OK
+    });
+    response
+        .insert_header((header::CONTENT_TYPE, media.content_type.as_str()))
+        .insert_header((header::ACCEPT_RANGES, "bytes"))
+        .insert_header(header::ETag(header::EntityTag::new_strong(
+            media.sha256.clone(),
+        )))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        // Media is already compressed; compressing again would also break byte ranges.
+        .insert_header(ContentEncoding::Identity)
+        .no_chunking(read.range.end - read.range.start);
+    if partial {
+        response.insert_header((
+            header::CONTENT_RANGE,
+            format!(
+                "bytes {}-{}/{}",
+                read.range.start,
+                read.range.end - 1,
+                read.size
+            ),
+        ));
+    }
+    Ok(response.streaming(read.body))
+}
