@@ -487,7 +487,9 @@ impl Courses {
         active.version = Set(version);
         active.updated_at = Set(at);
         active.published_at = Set(Some(at));
-        Ok(active.update(&self.db).await?)
+        let published = active.update(&self.db).await?;
+        self.forget_views();
+        Ok(published)
     }
 
     pub async fn archive(&self, course: course::Model) -> Result<course::Model, CoursesError> {
@@ -496,7 +498,9 @@ impl Courses {
         active.status = Set("archived".into());
         active.version = Set(version);
         active.updated_at = Set(now());
-        Ok(active.update(&self.db).await?)
+        let archived = active.update(&self.db).await?;
+        self.forget_views();
+        Ok(archived)
     }
 
     /// Courses authored by `owner`, drafts included.
@@ -510,6 +514,7 @@ impl Courses {
 
     /// Records a change learners can see: a published course's ETag must change.
     pub(crate) async fn touch(&self, course_id: Uuid) -> Result<(), CoursesError> {
+        self.forget_views();
         course::Entity::update_many()
             .col_expr(
                 course::Column::Version,

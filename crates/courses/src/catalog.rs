@@ -169,7 +169,10 @@ impl Courses {
     }
 
     /// A published course and its outline.
-    pub async fn course(&self, code: &str) -> Result<Tagged<CourseDetail>, CoursesError> {
+    pub(crate) async fn load_course(
+        &self,
+        code: &str,
+    ) -> Result<Tagged<CourseDetail>, CoursesError> {
         let found = self.published(code).await?;
         let etag = format!("\"c-{}-{}\"", found.id.simple(), found.version);
         let (sequential, pass_mark, course_id) = (found.sequential, found.pass_mark, found.id);
@@ -230,7 +233,11 @@ impl Courses {
     }
 
     /// One lesson of a published course, with its neighbours for navigation.
-    pub async fn lesson(&self, code: &str, slug: &str) -> Result<Tagged<LessonView>, CoursesError> {
+    pub(crate) async fn load_lesson(
+        &self,
+        code: &str,
+        slug: &str,
+    ) -> Result<Tagged<LessonView>, CoursesError> {
         let found = self.published(code).await?;
         let item = lesson::Entity::find()
             .filter(lesson::Column::CourseId.eq(found.id))

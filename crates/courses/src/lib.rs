@@ -25,16 +25,33 @@ pub mod media;
 pub mod search;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
 pub use error::CoursesError;
 pub use import::ImportReport;
 
+/// Published views served from memory for a moment: a lesson is read by thousands of
+/// learners between two edits. Edits on this server clear it at once; other servers of a
+/// deployment catch up within the time to live.
+const VIEW_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+type ViewCache<T> = moka::future::Cache<(String, String), Arc<dto::Tagged<T>>>;
+
 #[derive(Clone)]
 pub struct Courses {
     db: DatabaseConnection,
     search: search::SearchIndex,
+    lessons: ViewCache<dto::LessonView>,
+    outlines: ViewCache<dto::CourseDetail>,
+}
+
+fn view_cache<T: Send + Sync + 'static>() -> ViewCache<T> {
+    moka::future::Cache::builder()
+        .max_capacity(20_000)
+        .time_to_live(VIEW_TTL)
+        .build()
 }
 
 impl Courses {
@@ -42,7 +59,44 @@ impl Courses {
         Self {
             db,
             search: search::SearchIndex::default(),
+            lessons: view_cache(),
+            outlines: view_cache(),
         }
+    }
+
+    /// Forgets cached views after a change.
+    pub(crate) fn forget_views(&self) {
+        self.lessons.invalidate_all();
+        self.outlines.invalidate_all();
+    }
+
+    /// A published course and its outline (cached briefly).
+    pub async fn course(
+        &self,
+        code: &str,
+    ) -> Result<Arc<dto::Tagged<dto::CourseDetail>>, CoursesError> {
+        let key = (code.to_owned(), String::new());
+        if let Some(hit) = self.outlines.get(&key).await {
+            return Ok(hit);
+        }
+        let view = Arc::new(self.load_course(code).await?);
+        self.outlines.insert(key, view.clone()).await;
+        Ok(view)
+    }
+
+    /// A lesson of a published course (cached briefly).
+    pub async fn lesson(
+        &self,
+        code: &str,
+        slug: &str,
+    ) -> Result<Arc<dto::Tagged<dto::LessonView>>, CoursesError> {
+        let key = (code.to_owned(), slug.to_owned());
+        if let Some(hit) = self.lessons.get(&key).await {
+            return Ok(hit);
+        }
+        let view = Arc::new(self.load_lesson(code, slug).await?);
+        self.lessons.insert(key, view.clone()).await;
+        Ok(view)
     }
 
     /// Ranked matches among published courses and lessons (diacritics optional).
@@ -57,6 +111,8 @@ impl Courses {
     /// Reads `dir` and imports it; nothing is written when the folder has errors.
     pub async fn import_folder(&self, dir: &Path) -> Result<ImportReport, CoursesError> {
         let curriculum = content::load(dir).map_err(CoursesError::Content)?;
-        import::import(&self.db, &curriculum).await
+        let report = import::import(&self.db, &curriculum).await;
+        self.forget_views();
+        report
     }
 }

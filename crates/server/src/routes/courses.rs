@@ -61,7 +61,7 @@ async fn search(
 const MAX_AGE_SECONDS: u32 = 300;
 
 /// Answers 304 when the client already has this version, else the body with its ETag.
-fn tagged_response<T: Serialize>(req: &HttpRequest, tagged: Tagged<T>) -> HttpResponse {
+fn tagged_response<T: Serialize>(req: &HttpRequest, tagged: &Tagged<T>) -> HttpResponse {
     let etag = EntityTag::new_strong(tagged.etag.trim_matches('"').to_owned());
     let cache = CacheControl(vec![
         CacheDirective::Public,
@@ -81,7 +81,7 @@ fn tagged_response<T: Serialize>(req: &HttpRequest, tagged: Tagged<T>) -> HttpRe
     HttpResponse::Ok()
         .insert_header(header::ETag(etag))
         .insert_header(cache)
-        .json(tagged.value)
+        .json(&tagged.value)
 }
 
 /// The digital competence framework: domains, component competencies, proficiency levels.
@@ -127,7 +127,7 @@ async fn course(
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let tagged = state.courses.course(&code).await?;
-    Ok(tagged_response(&req, tagged))
+    Ok(tagged_response(&req, &tagged))
 }
 
 /// A lesson of a published course: Markdown, sanitised HTML, the easy-read version if
@@ -149,5 +149,5 @@ async fn lesson(
 ) -> ApiResult<HttpResponse> {
     let (code, slug) = path.into_inner();
     let tagged = state.courses.lesson(&code, &slug).await?;
-    Ok(tagged_response(&req, tagged))
+    Ok(tagged_response(&req, &tagged))
 }
