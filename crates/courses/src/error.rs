@@ -1,6 +1,5 @@
 use hocvuso_kernel::Problem;
-use hocvuso_kernel::problem::validation::invalid_input;
-use hocvuso_kernel::problem::{FieldError, Message};
+use hocvuso_kernel::problem::validation::invalid_field;
 
 use crate::content::ContentError;
 
@@ -66,11 +65,7 @@ impl From<CoursesError> for Problem {
                 code,
                 vi,
                 en,
-            } => invalid_input(vec![FieldError {
-                field: field.to_owned(),
-                code: code.into(),
-                message: Message::new(vi, en),
-            }]),
+            } => invalid_field(field, code, vi, en),
             CoursesError::Page(problem) => problem,
             CoursesError::Db(e) => e.into(),
             other @ (CoursesError::Content(_)

@@ -1,7 +1,5 @@
 use hocvuso_kernel::Problem;
-use hocvuso_kernel::problem::FieldError;
-use hocvuso_kernel::problem::Message;
-use hocvuso_kernel::problem::validation::invalid_input;
+use hocvuso_kernel::problem::validation::invalid_field;
 
 use crate::cccd::CccdError;
 use crate::password::WeakPassword;
@@ -54,14 +52,6 @@ pub enum IdentityError {
     Internal(String),
 }
 
-fn field(field: &str, code: &'static str, vi: &'static str, en: &'static str) -> Problem {
-    invalid_input(vec![FieldError {
-        field: field.to_owned(),
-        code: code.into(),
-        message: Message::new(vi, en),
-    }])
-}
-
 impl From<IdentityError> for Problem {
     fn from(err: IdentityError) -> Self {
         use IdentityError::*;
@@ -106,19 +96,19 @@ impl From<IdentityError> for Problem {
             ),
             WeakPassword(reason) => {
                 let (vi, en) = reason.messages();
-                field("password", reason.code(), vi, en)
+                invalid_field("password", reason.code(), vi, en)
             }
             Cccd(reason) => {
                 let (vi, en) = reason.messages();
-                field("cccd", reason.code(), vi, en)
+                invalid_field("cccd", reason.code(), vi, en)
             }
             InvalidField {
                 field: name,
                 code,
                 vi,
                 en,
-            } => field(name, code, vi, en),
-            UnknownUnit => field(
+            } => invalid_field(name, code, vi, en),
+            UnknownUnit => invalid_field(
                 "unit_id",
                 "unknown_unit",
                 "Đơn vị không tồn tại.",

@@ -105,12 +105,12 @@ impl Identity {
         changes: UpdateProfileRequest,
     ) -> Result<UserView, IdentityError> {
         let user = self.find_user(id).await?;
-        if !self.admin_covers(principal, user.unit_id).await? {
+        // One walk of the unit tree answers both questions.
+        let scope = self.scope_of(principal).await?;
+        if !user.unit_id.is_some_and(|u| scope.contains(&u)) {
             return Err(IdentityError::NotFound);
         }
-        if let Some(unit) = changes.unit_id
-            && !self.admin_covers(principal, Some(unit)).await?
-        {
+        if changes.unit_id.is_some_and(|u| !scope.contains(&u)) {
             return Err(IdentityError::UnknownUnit);
         }
         let updated = self.apply_profile(user, changes, true).await?;

@@ -27,6 +27,20 @@ impl From<ValidationErrors> for Problem {
     }
 }
 
+/// The problem for a request whose one field `field` broke the rule `code`.
+pub fn invalid_field(
+    field: &str,
+    code: &'static str,
+    vi: &'static str,
+    en: &'static str,
+) -> Problem {
+    invalid_input(vec![FieldError {
+        field: field.to_owned(),
+        code: code.into(),
+        message: Message::new(vi, en),
+    }])
+}
+
 /// The problem for a request whose fields are invalid.
 pub fn invalid_input(fields: Vec<FieldError>) -> Problem {
     Problem::bad_request(
