@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hocvuso_courses::{Courses, CoursesError};
+use hocvuso_courses::Courses;
 use hocvuso_identity::dto::UnitKind;
 use hocvuso_kernel::Problem;
+use hocvuso_server::curriculum::CurriculumError;
 use hocvuso_server::{Settings, StartError, app, telemetry};
 
 #[derive(Parser)]
@@ -186,21 +187,26 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let db = hocvuso_server::connect(&settings).await?;
             hocvuso_server::migrate(&db).await?;
-            match Courses::new(db).import_folder(&dir).await {
+            let courses = Courses::new(db.clone());
+            let assessment = hocvuso_assessment::Assessment::new(db);
+            match hocvuso_server::curriculum::import(&courses, &assessment, &dir).await {
                 Ok(report) => {
                     println!(
-                        "imported {}: {} courses created, {} updated, {} unchanged, {} lessons",
+                        "imported {}: {} courses created, {} updated, {} unchanged, {} lessons; {} questions created, {} updated, {} retired",
                         dir.display(),
-                        report.created,
-                        report.updated,
-                        report.unchanged,
-                        report.lessons
+                        report.courses.created,
+                        report.courses.updated,
+                        report.courses.unchanged,
+                        report.courses.lessons,
+                        report.questions.created,
+                        report.questions.updated,
+                        report.questions.retired,
                     );
                     Ok(())
                 }
-                Err(CoursesError::Content(errors)) => {
+                Err(CurriculumError::Invalid(errors)) => {
                     for error in &errors {
-                        eprintln!("{}", error);
+                        eprintln!("{error}");
                     }
                     Err(Failure::Refused(format!(
                         "{} errors in {}; nothing imported",

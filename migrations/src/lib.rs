@@ -6,6 +6,9 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_identity;
 mod m20261128_000002_courses;
 mod m20261128_000003_lesson_media;
+mod m20261128_000004_direct_uploads;
+mod m20261128_000005_enrollment;
+mod m20261128_000006_assessment;
 
 pub struct Migrator;
 
@@ -16,6 +19,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_identity::Migration),
             Box::new(m20261128_000002_courses::Migration),
             Box::new(m20261128_000003_lesson_media::Migration),
+            Box::new(m20261128_000004_direct_uploads::Migration),
+            Box::new(m20261128_000005_enrollment::Migration),
+            Box::new(m20261128_000006_assessment::Migration),
         ]
     }
 }

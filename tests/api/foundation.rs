@@ -22,7 +22,12 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn readiness_fails_when_storage_is_gone() {
     let app = TestApp::spawn().await;
-    std::fs::remove_dir_all(app.state.settings.blob_folder()).expect("remove blob folder");
+    let folder = app
+        .state
+        .settings
+        .blob_folder()
+        .expect("runs on the folder store");
+    std::fs::remove_dir_all(folder).expect("remove blob folder");
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 503);
     let body: Value = ready.json().await.expect("json");

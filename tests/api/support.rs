@@ -123,3 +123,15 @@ pub async fn send(
     }
     request.send().await.expect("request sent")
 }
+
+/// A learner of `group` (`None`: no target group chosen yet), registered and signed in.
+pub async fn learner(app: &TestApp, phone: &str, group: Option<&str>) -> Session {
+    let response = app
+        .post_json(
+            "/api/v1/auth/register",
+            &json!({"phone": phone, "password": "Học vụ số 2025!", "full_name": "Trần Thị Bình", "target_group": group}),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "register {phone}");
+    Session::from_tokens(&response.json().await.expect("json"))
+}

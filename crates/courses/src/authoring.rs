@@ -77,6 +77,12 @@ pub struct LessonDraft {
     pub body: String,
     #[validate(length(max = 200000))]
     pub easy_read: Option<String>,
+    /// What an audio or video lesson says; publishing needs it, or WebVTT captions.
+    #[validate(length(max = 200000))]
+    pub transcript: Option<String>,
+    /// What an image lesson shows; publishing an image lesson needs it.
+    #[validate(length(min = 1, max = 1000))]
+    pub alt_text: Option<String>,
     #[validate(range(min = 1, max = 8))]
     pub level: i32,
     #[validate(length(min = 1, max = 24))]
@@ -318,6 +324,8 @@ impl Courses {
             body: Set(draft.body),
             easy_read_html: Set(draft.easy_read.as_deref().map(to_safe_html)),
             easy_read: Set(draft.easy_read),
+            transcript: Set(draft.transcript),
+            alt_text: Set(draft.alt_text),
             level: Set(draft.level),
             competencies: Set(draft.competencies.join(",")),
             estimated_minutes: Set(draft.estimated_minutes),
@@ -359,6 +367,8 @@ impl Courses {
         active.body = Set(draft.body);
         active.easy_read_html = Set(draft.easy_read.as_deref().map(to_safe_html));
         active.easy_read = Set(draft.easy_read);
+        active.transcript = Set(draft.transcript);
+        active.alt_text = Set(draft.alt_text);
         active.level = Set(draft.level);
         active.competencies = Set(draft.competencies.join(","));
         active.estimated_minutes = Set(draft.estimated_minutes);
@@ -437,7 +447,8 @@ impl Courses {
         self.touch(course.id).await
     }
 
-    /// Publishes a complete course: at least one lesson, and every lesson with content.
+    /// Publishes a complete course: at least one lesson, every lesson with content, and
+    /// every media lesson with its accessibility data (alt text, transcript or captions).
     pub async fn publish(&self, course: course::Model) -> Result<course::Model, CoursesError> {
         let lessons = lesson::Entity::find()
             .filter(lesson::Column::CourseId.eq(course.id))
@@ -452,23 +463,22 @@ impl Courses {
                 "The course has no lessons yet.",
             ));
         }
-        let with_media: std::collections::HashSet<Uuid> =
-            crate::entity::lesson_media::Entity::find()
-                .filter(crate::entity::lesson_media::Column::Role.eq("main"))
-                .filter(
-                    crate::entity::lesson_media::Column::LessonId
-                        .is_in(lessons.iter().map(|l| l.id)),
-                )
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(|m| m.lesson_id)
-                .collect();
+        let media = crate::entity::lesson_media::Entity::find()
+            .filter(
+                crate::entity::lesson_media::Column::LessonId.is_in(lessons.iter().map(|l| l.id)),
+            )
+            .all(&self.db)
+            .await?;
+        let has = |lesson: Uuid, role: &str| {
+            media
+                .iter()
+                .any(|m| m.lesson_id == lesson && m.role == role)
+        };
         let complete = |l: &lesson::Model| {
             if l.kind == "text" {
                 !l.body.trim().is_empty()
             } else {
-                with_media.contains(&l.id)
+                has(l.id, "main")
             }
         };
         if let Some(empty) = lessons.iter().find(|l| !complete(l)) {
@@ -478,6 +488,25 @@ impl Courses {
                 "lesson_incomplete",
                 "Có bài học chưa có nội dung.",
                 "A lesson has no content yet.",
+            ));
+        }
+        let accessible = |l: &lesson::Model| match l.kind.as_str() {
+            "image" => l.alt_text.as_deref().is_some_and(|t| !t.trim().is_empty()),
+            "audio" | "video" => {
+                l.transcript
+                    .as_deref()
+                    .is_some_and(|t| !t.trim().is_empty())
+                    || has(l.id, "captions")
+            }
+            _ => true,
+        };
+        if let Some(inaccessible) = lessons.iter().find(|l| !accessible(l)) {
+            tracing::debug!(lesson = %inaccessible.slug, "lesson without accessibility data");
+            return Err(invalid(
+                "lessons",
+                "lesson_inaccessible",
+                "Có bài học chưa có dữ liệu trợ năng: bài ảnh cần mô tả ảnh (alt text); bài âm thanh hoặc video cần bản ghi lời (transcript) hoặc phụ đề WebVTT.",
+                "A lesson lacks accessibility data: image lessons need alt text; audio and video lessons need a transcript or WebVTT captions.",
             ));
         }
         let version = course.version + 1;

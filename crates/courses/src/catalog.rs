@@ -18,9 +18,9 @@ use crate::entity::{
 };
 use crate::{Courses, CoursesError};
 
-const PUBLISHED: &str = "published";
+pub(crate) const PUBLISHED: &str = "published";
 
-fn split_codes(codes: &str) -> Vec<String> {
+pub(crate) fn split_codes(codes: &str) -> Vec<String> {
     codes
         .split(',')
         .filter(|c| !c.is_empty())
@@ -273,6 +273,8 @@ impl Courses {
                     .easy_read
                     .zip(item.easy_read_html)
                     .map(|(markdown, html)| EasyRead { markdown, html }),
+                transcript: item.transcript,
+                alt_text: item.alt_text,
                 slug: item.slug,
                 title: item.title,
                 kind: item.kind,

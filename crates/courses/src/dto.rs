@@ -104,7 +104,7 @@ pub struct LessonOutline {
     pub has_easy_read: bool,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LessonView {
     pub id: Uuid,
     pub course_code: String,
@@ -121,13 +121,17 @@ pub struct LessonView {
     /// The same, rendered to sanitised HTML.
     pub html: String,
     pub easy_read: Option<EasyRead>,
+    /// What an audio or video lesson says.
+    pub transcript: Option<String>,
+    /// What an image lesson shows.
+    pub alt_text: Option<String>,
     /// The lesson's video, audio, image or slides, captions and attachments.
     pub media: Vec<crate::media::MediaView>,
     pub previous: Option<String>,
     pub next: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EasyRead {
     pub markdown: String,
     pub html: String,

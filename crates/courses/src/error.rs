@@ -26,6 +26,12 @@ pub enum CoursesError {
     TooLarge { limit: u64 },
     #[error("range outside a file of {size} bytes")]
     RangeNotSatisfiable { size: u64 },
+    #[error("the blob store cannot hand out direct transfers")]
+    DirectTransferUnsupported,
+    #[error("the upload has not reached the store")]
+    UploadNotReceived,
+    #[error("the upload expired")]
+    UploadExpired,
     #[error("blob storage: {0}")]
     Storage(String),
     #[error("search index: {0}")]
@@ -58,6 +64,24 @@ impl From<CoursesError> for Problem {
                 "range_not_satisfiable",
                 format!("Khoảng byte yêu cầu nằm ngoài tệp ({size} byte)."),
                 format!("The requested byte range lies outside the file ({size} bytes)."),
+            ),
+            CoursesError::DirectTransferUnsupported => Problem::new(
+                409,
+                "direct_upload_unsupported",
+                "Máy chủ lưu tệp trên đĩa nên không cấp đường dẫn tải lên trực tiếp; hãy tải tệp lên bằng biểu mẫu multipart.",
+                "Files are stored on the server's disk, so no direct upload URL can be issued; upload the file as multipart instead.",
+            ),
+            CoursesError::UploadNotReceived => Problem::new(
+                409,
+                "upload_not_received",
+                "Chưa nhận được tệp: hãy gửi tệp tới đường dẫn tải lên trước khi hoàn tất.",
+                "The file has not arrived: send it to the upload URL before completing.",
+            ),
+            CoursesError::UploadExpired => Problem::new(
+                410,
+                "upload_expired",
+                "Lượt tải lên đã hết hạn; hãy bắt đầu lại.",
+                "The upload has expired; start again.",
             ),
             CoursesError::Storage(cause) => Problem::unavailable(&cause),
             CoursesError::Invalid {

@@ -11,11 +11,14 @@
 //!   and sanitised HTML, with easy-read versions);
 //! - [`authoring`]: trainers build draft courses, order them, publish when complete;
 //! - [`media`]: uploaded lesson files, typed by their bytes, served by byte range;
-//! - [`search`] ranks courses and lessons for a query, Vietnamese-aware (BM25, tantivy).
+//!   [`direct`]: presigned uploads and downloads when the store is S3-compatible;
+//! - [`search`] ranks courses and lessons for a query, Vietnamese-aware (BM25, tantivy);
+//! - [`structure`]: a course's target groups and lesson order, for learning and assessment.
 
 pub mod authoring;
 pub mod catalog;
 pub mod content;
+pub mod direct;
 pub mod dto;
 pub mod entity;
 mod error;
@@ -23,6 +26,7 @@ pub mod import;
 pub mod markdown;
 pub mod media;
 pub mod search;
+pub mod structure;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -45,6 +49,7 @@ pub struct Courses {
     search: search::SearchIndex,
     lessons: ViewCache<dto::LessonView>,
     outlines: ViewCache<dto::CourseDetail>,
+    structures: moka::future::Cache<uuid::Uuid, Arc<structure::CourseStructure>>,
 }
 
 fn view_cache<T: Send + Sync + 'static>() -> ViewCache<T> {
@@ -61,6 +66,10 @@ impl Courses {
             search: search::SearchIndex::default(),
             lessons: view_cache(),
             outlines: view_cache(),
+            structures: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(VIEW_TTL)
+                .build(),
         }
     }
 
@@ -68,6 +77,7 @@ impl Courses {
     pub(crate) fn forget_views(&self) {
         self.lessons.invalidate_all();
         self.outlines.invalidate_all();
+        self.structures.invalidate_all();
     }
 
     /// A published course and its outline (cached briefly).

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use futures_util::StreamExt;
 use hocvuso_kernel::{ids::new_id, time::now};
-use hocvuso_storage::{BlobKey, BlobRead, BlobStore, ByteStream, StorageError};
+use hocvuso_storage::{BlobKey, BlobRead, BlobStore, ByteStream, StorageError, StoredBlob};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
@@ -45,7 +45,13 @@ pub enum MediaRole {
 }
 
 impl MediaRole {
-    fn as_str(self) -> &'static str {
+    pub fn parse(value: &str) -> Option<Self> {
+        [MediaRole::Main, MediaRole::Captions, MediaRole::Attachment]
+            .into_iter()
+            .find(|role| role.as_str() == value)
+    }
+
+    pub fn as_str(self) -> &'static str {
         match self {
             MediaRole::Main => "main",
             MediaRole::Captions => "captions",
@@ -54,7 +60,7 @@ impl MediaRole {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MediaView {
     pub id: Uuid,
     pub role: String,
@@ -88,7 +94,7 @@ pub struct Upload {
 }
 
 /// What the first bytes say the file is, among the allowed types.
-fn sniff(prefix: &[u8], role: MediaRole) -> Option<(&'static str, &'static str)> {
+pub(crate) fn sniff(prefix: &[u8], role: MediaRole) -> Option<(&'static str, &'static str)> {
     if role == MediaRole::Captions {
         let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
         return text
@@ -113,7 +119,7 @@ fn display_name(raw: &str) -> String {
     }
 }
 
-fn storage_error(e: StorageError) -> CoursesError {
+pub(crate) fn storage_error(e: StorageError) -> CoursesError {
     match e {
         StorageError::TooLarge { limit } => CoursesError::TooLarge { limit },
         StorageError::NotFound(_) => CoursesError::NotFound,
@@ -124,7 +130,51 @@ fn storage_error(e: StorageError) -> CoursesError {
     }
 }
 
+/// Splits the first bytes off a stream for sniffing; returns them and the whole stream.
+pub(crate) async fn split_head(body: ByteStream) -> Result<(Vec<u8>, ByteStream), CoursesError> {
+    // Fused: a file shorter than the sniffed prefix has already ended when chained.
+    let mut rest = body.fuse();
+    let mut prefix: Vec<Bytes> = Vec::new();
+    let mut seen = 0;
+    while seen < SNIFF_BYTES {
+        match rest.next().await {
+            Some(chunk) => {
+                let chunk = chunk.map_err(|e| CoursesError::Storage(e.to_string()))?;
+                seen += chunk.len();
+                prefix.push(chunk);
+            }
+            None => break,
+        }
+    }
+    let head: Vec<u8> = prefix
+        .iter()
+        .flat_map(|c| c.iter().copied())
+        .take(SNIFF_BYTES)
+        .collect();
+    let whole: ByteStream =
+        Box::pin(futures_util::stream::iter(prefix.into_iter().map(Ok)).chain(rest));
+    Ok((head, whole))
+}
+
+/// A file's type as sniffed and the lesson kind it makes.
+pub(crate) struct Sniffed {
+    pub(crate) content_type: &'static str,
+    pub(crate) kind: &'static str,
+}
+
 impl Courses {
+    pub(crate) async fn lesson_of(
+        &self,
+        course: &course::Model,
+        lesson_id: Uuid,
+    ) -> Result<lesson::Model, CoursesError> {
+        lesson::Entity::find_by_id(lesson_id)
+            .one(&self.db)
+            .await?
+            .filter(|l| l.course_id == course.id)
+            .ok_or(CoursesError::NotFound)
+    }
+
     /// Stores an upload for a lesson of `course`, refusing types not allowed and files
     /// over `limit` bytes.
     pub async fn attach_media(
@@ -135,51 +185,51 @@ impl Courses {
         upload: Upload,
         limit: u64,
     ) -> Result<MediaView, CoursesError> {
-        let target = lesson::Entity::find_by_id(lesson_id)
-            .one(&self.db)
-            .await?
-            .filter(|l| l.course_id == course.id)
-            .ok_or(CoursesError::NotFound)?;
-        // Fused: a file shorter than the sniffed prefix has already ended when chained.
-        let mut rest = upload.body.fuse();
-        let mut prefix: Vec<Bytes> = Vec::new();
-        let mut seen = 0;
-        while seen < SNIFF_BYTES {
-            match rest.next().await {
-                Some(chunk) => {
-                    let chunk = chunk.map_err(|e| CoursesError::Storage(e.to_string()))?;
-                    seen += chunk.len();
-                    prefix.push(chunk);
-                }
-                None => break,
-            }
-        }
-        let head: Vec<u8> = prefix
-            .iter()
-            .flat_map(|c| c.iter().copied())
-            .take(SNIFF_BYTES)
-            .collect();
+        let target = self.lesson_of(course, lesson_id).await?;
+        let (head, body) = split_head(upload.body).await?;
         let (content_type, kind) =
             sniff(&head, upload.role).ok_or(CoursesError::MediaTypeNotAllowed)?;
-        let body: ByteStream =
-            Box::pin(futures_util::stream::iter(prefix.into_iter().map(Ok)).chain(rest));
         let key = BlobKey::generate("lessons").map_err(storage_error)?;
         let stored = blobs.put(&key, body, limit).await.map_err(storage_error)?;
+        self.record_media(
+            blobs,
+            course,
+            target,
+            upload.role,
+            stored,
+            Sniffed { content_type, kind },
+            &upload.file_name,
+        )
+        .await
+    }
 
+    /// Records a stored file as a lesson's media; a new main file replaces the old one
+    /// and sets the lesson's kind.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn record_media(
+        &self,
+        blobs: &dyn BlobStore,
+        course: &course::Model,
+        target: lesson::Model,
+        role: MediaRole,
+        stored: StoredBlob,
+        sniffed: Sniffed,
+        file_name: &str,
+    ) -> Result<MediaView, CoursesError> {
         let created = lesson_media::ActiveModel {
             id: Set(new_id()),
             lesson_id: Set(target.id),
-            role: Set(upload.role.as_str().to_owned()),
+            role: Set(role.as_str().to_owned()),
             blob_key: Set(stored.key.as_str().to_owned()),
-            content_type: Set(content_type.to_owned()),
+            content_type: Set(sniffed.content_type.to_owned()),
             size: Set(i64::try_from(stored.size).unwrap_or(i64::MAX)),
             sha256: Set(stored.sha256),
-            file_name: Set(display_name(&upload.file_name)),
+            file_name: Set(display_name(file_name)),
             created_at: Set(now()),
         }
         .insert(&self.db)
         .await?;
-        if upload.role == MediaRole::Main {
+        if role == MediaRole::Main {
             let replaced = lesson_media::Entity::find()
                 .filter(lesson_media::Column::LessonId.eq(target.id))
                 .filter(lesson_media::Column::Role.eq("main"))
@@ -195,7 +245,7 @@ impl Courses {
                     .await?;
             }
             let mut active = target.into_active_model();
-            active.kind = Set(kind.to_owned());
+            active.kind = Set(sniffed.kind.to_owned());
             active.updated_at = Set(now());
             active.update(&self.db).await?;
         }

@@ -27,7 +27,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(routes::identity::routes)
                 .configure(routes::courses::routes)
                 .configure(routes::authoring::routes)
-                .configure(routes::media::routes),
+                .configure(routes::media::routes)
+                .configure(routes::learning::routes),
         );
 }
 

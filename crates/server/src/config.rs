@@ -129,7 +129,44 @@ pub struct DatabaseSettings {
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum StorageSettings {
     /// A local folder; by default `blobs` inside `data_dir`.
-    Folder { path: Option<PathBuf> },
+    Folder {
+        // Absent rather than null in the defaults, so a file choosing `kind = "s3"` does
+        // not inherit a `path` that S3 settings would refuse as unknown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<PathBuf>,
+    },
+    /// An S3-compatible bucket (AWS S3, Garage, MinIO). Clients may then upload and
+    /// download lesson media directly with presigned URLs.
+    S3 {
+        bucket: String,
+        #[serde(default = "default_region")]
+        region: String,
+        /// For S3-compatible servers, e.g. `http://127.0.0.1:3900`.
+        #[serde(default)]
+        endpoint: Option<String>,
+        /// Path-style addressing (`host/bucket/key`), as Garage and MinIO need by default.
+        #[serde(default)]
+        path_style: bool,
+        /// Without these, the AWS default chain applies (environment, profile, instance role).
+        #[serde(default)]
+        access_key_id: Option<String>,
+        #[serde(default)]
+        secret_access_key: Option<String>,
+        /// Prepended to every object key.
+        #[serde(default)]
+        prefix: String,
+        /// How long a presigned URL stays valid.
+        #[serde(default = "default_presign_seconds")]
+        presign_seconds: u64,
+    },
+}
+
+fn default_region() -> String {
+    "us-east-1".into()
+}
+
+fn default_presign_seconds() -> u64 {
+    900
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -244,11 +281,24 @@ impl Settings {
             .unwrap_or_else(|| self.keys_folder().join("access-token.pem"))
     }
 
-    pub fn blob_folder(&self) -> PathBuf {
+    /// How long presigned URLs stay valid.
+    pub fn presign_ttl(&self) -> std::time::Duration {
+        let seconds = match &self.storage {
+            StorageSettings::S3 {
+                presign_seconds, ..
+            } => *presign_seconds,
+            StorageSettings::Folder { .. } => default_presign_seconds(),
+        };
+        std::time::Duration::from_secs(seconds)
+    }
+
+    /// The local blob folder, when blobs are kept on disk.
+    pub fn blob_folder(&self) -> Option<PathBuf> {
         match &self.storage {
             StorageSettings::Folder { path } => {
-                path.clone().unwrap_or_else(|| self.data_dir.join("blobs"))
+                Some(path.clone().unwrap_or_else(|| self.data_dir.join("blobs")))
             }
+            StorageSettings::S3 { .. } => None,
         }
     }
 }
@@ -261,7 +311,7 @@ mod tests {
     fn defaults_are_the_embedded_setup() {
         let settings = Settings::default();
         assert_eq!(settings.database_url(), "sqlite://data/hocvuso.db?mode=rwc");
-        assert_eq!(settings.blob_folder(), PathBuf::from("data/blobs"));
+        assert_eq!(settings.blob_folder(), Some(PathBuf::from("data/blobs")));
         assert_eq!(settings.http.bind, "127.0.0.1:8080");
     }
 
@@ -286,8 +336,31 @@ mod tests {
             jail.set_env("HOCVUSO_TEST_ANYTHING_ELSE", "1");
             let settings = Settings::load(Some(Path::new("hocvuso.toml"))).map_err(|e| *e)?;
             assert_eq!(settings.database_url(), "postgres://db/hocvuso");
-            assert_eq!(settings.blob_folder(), PathBuf::from("/mnt/media"));
+            assert_eq!(settings.blob_folder(), Some(PathBuf::from("/mnt/media")));
             assert_eq!(settings.http.bind, "0.0.0.0:9000");
+
+            jail.create_file(
+                "s3.toml",
+                "[storage]\nkind = \"s3\"\nbucket = \"media\"\nendpoint = \"http://127.0.0.1:3900\"\npath_style = true\n",
+            )?;
+            jail.set_env("HOCVUSO_STORAGE__SECRET_ACCESS_KEY", "from-env");
+            let s3 = Settings::load(Some(Path::new("s3.toml"))).map_err(|e| *e)?;
+            assert_eq!(s3.blob_folder(), None);
+            match s3.storage {
+                StorageSettings::S3 {
+                    bucket,
+                    region,
+                    secret_access_key,
+                    presign_seconds,
+                    ..
+                } => {
+                    assert_eq!(bucket, "media");
+                    assert_eq!(region, "us-east-1");
+                    assert_eq!(secret_access_key.as_deref(), Some("from-env"));
+                    assert_eq!(presign_seconds, 900);
+                }
+                other => panic!("expected S3 settings, got {other:?}"),
+            }
 
             jail.create_file("typo.toml", "[http]\nbnid = \"x\"\n")?;
             assert!(Settings::load(Some(Path::new("typo.toml"))).is_err());

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod curriculum;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -20,11 +21,13 @@ pub mod telemetry;
 
 use std::sync::Arc;
 
-use hocvuso_courses::{Courses, CoursesError};
+use hocvuso_assessment::Assessment;
+use hocvuso_courses::Courses;
+use hocvuso_enrollment::Learning;
 use hocvuso_identity::{Identity, OidcSignIn};
 use hocvuso_kernel::db::{self, DbSettings};
 use hocvuso_migrations::{Migrator, MigratorTrait};
-use hocvuso_storage::{BlobStore, FolderStore, StorageError};
+use hocvuso_storage::{BlobStore, FolderStore, S3Config, S3Store, StorageError};
 use sea_orm::{DatabaseConnection, DbErr};
 
 pub use config::Settings;
@@ -42,7 +45,7 @@ pub enum StartError {
     #[error("cannot listen on {0}: {1}")]
     Bind(String, #[source] std::io::Error),
     #[error("cannot import the curriculum: {0}")]
-    Content(#[source] CoursesError),
+    Content(#[source] curriculum::CurriculumError),
     #[error("cannot load keys: {0}")]
     Keys(String),
     #[error("cannot set up metrics: {0}")]
@@ -63,11 +66,42 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartError> {
     Migrator::up(db, None).await.map_err(StartError::Migration)
 }
 
+/// The configured blob store: a local folder or an S3-compatible bucket.
+pub async fn open_blob_store(settings: &Settings) -> Result<Arc<dyn BlobStore>, StartError> {
+    Ok(match &settings.storage {
+        config::StorageSettings::Folder { .. } => {
+            let folder = settings.blob_folder().unwrap_or_default();
+            Arc::new(FolderStore::open(folder).await?)
+        }
+        config::StorageSettings::S3 {
+            bucket,
+            region,
+            endpoint,
+            path_style,
+            access_key_id,
+            secret_access_key,
+            prefix,
+            ..
+        } => Arc::new(
+            S3Store::connect(S3Config {
+                bucket: bucket.clone(),
+                region: region.clone(),
+                endpoint: endpoint.clone(),
+                path_style: *path_style,
+                access_key_id: access_key_id.clone(),
+                secret_access_key: secret_access_key.clone(),
+                prefix: prefix.clone(),
+            })
+            .await?,
+        ),
+    })
+}
+
 /// Everything `serve` needs before it binds: a migrated database and the blob store.
 pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let db = connect(&settings).await?;
     migrate(&db).await?;
-    let blobs: Arc<dyn BlobStore> = Arc::new(FolderStore::open(settings.blob_folder()).await?);
+    let blobs = open_blob_store(&settings).await?;
     let identity = Identity::new(
         db.clone(),
         secrets::access_tokens(&settings)?,
@@ -81,20 +115,24 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             .map_err(|e| StartError::Keys(e.to_string()))?,
     );
     let courses = Courses::new(db.clone());
+    let assessment = Assessment::new(db.clone());
     if settings.content.import_on_start && settings.content.dir.is_dir() {
-        let report = courses
-            .import_folder(&settings.content.dir)
+        let report = curriculum::import(&courses, &assessment, &settings.content.dir)
             .await
             .map_err(StartError::Content)?;
         tracing::info!(
-            created = report.created,
-            updated = report.updated,
-            unchanged = report.unchanged,
-            lessons = report.lessons,
+            created = report.courses.created,
+            updated = report.courses.updated,
+            unchanged = report.courses.unchanged,
+            lessons = report.courses.lessons,
+            questions_created = report.questions.created,
+            questions_updated = report.questions.updated,
             "curriculum imported"
         );
     }
     Ok(AppState {
+        learning: Learning::new(db.clone()),
+        assessment,
         db,
         blobs,
         identity,

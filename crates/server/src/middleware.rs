@@ -29,7 +29,7 @@ fn request_id_from(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
-fn lang_of(req: &actix_web::HttpRequest) -> Lang {
+pub(crate) fn lang_of(req: &actix_web::HttpRequest) -> Lang {
     req.headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())

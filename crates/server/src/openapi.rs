@@ -26,6 +26,8 @@ use hocvuso_kernel::problem::{FieldErrorBody, ProblemBody};
         (name = "administration", description = "Units and people, within an administrator's scope"),
         (name = "catalog", description = "The competence framework, courses and lessons"),
         (name = "authoring", description = "Trainers build, order, publish and archive courses"),
+        (name = "learning", description = "Enrolment, progress (online and offline sync), lesson locks, completion"),
+        (name = "assessment", description = "Question banks, quizzes, placement tests and mastery"),
     ),
     modifiers(&BearerAuth),
     components(schemas(ProblemBody, FieldErrorBody)),

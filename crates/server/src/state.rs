@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
+use hocvuso_assessment::Assessment;
 use hocvuso_courses::Courses;
+use hocvuso_enrollment::Learning;
 use hocvuso_identity::Identity;
 use hocvuso_storage::BlobStore;
 use sea_orm::DatabaseConnection;
@@ -16,5 +18,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub identity: Identity,
     pub courses: Courses,
+    pub learning: Learning,
+    pub assessment: Assessment,
     pub rate_limits: RateLimits,
 }

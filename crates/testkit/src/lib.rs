@@ -4,16 +4,46 @@
 //! SQLite (a file in a temporary folder) by default; PostgreSQL when
 //! `HOCVUSO_TEST_DATABASE_URL` names a server (`postgres://postgres@127.0.0.1:5432/postgres`):
 //! each test then creates, and afterwards drops, a database of its own.
+//!
+//! Blobs go to a folder by default; to an S3 server when `HOCVUSO_TEST_S3_ENDPOINT`,
+//! `…_BUCKET`, `…_ACCESS_KEY_ID` and `…_SECRET_ACCESS_KEY` name one (`.ci/garage.sh`
+//! starts Garage and prints them), each test under a key prefix of its own.
 
 use std::net::SocketAddr;
 use std::path::Path;
 
 use hocvuso_server::config::StorageSettings;
 use hocvuso_server::{AppState, Settings, app};
+use hocvuso_storage::S3Config;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use tempfile::TempDir;
 
 pub const TEST_DATABASE_URL: &str = "HOCVUSO_TEST_DATABASE_URL";
+pub const TEST_S3_ENDPOINT: &str = "HOCVUSO_TEST_S3_ENDPOINT";
+/// Set to `1` where S3 tests must run rather than skip (CI).
+pub const TEST_S3_REQUIRED: &str = "HOCVUSO_TEST_S3_REQUIRED";
+
+/// The S3 test server from the environment, with a fresh key prefix; `None` when none
+/// is configured (and S3 is not required: then it panics, so CI cannot skip silently).
+pub fn s3_test_config() -> Option<S3Config> {
+    let var = |name: &str| std::env::var(format!("HOCVUSO_TEST_S3_{name}")).ok();
+    let Some(endpoint) = var("ENDPOINT") else {
+        assert!(
+            var("REQUIRED").as_deref() != Some("1"),
+            "{TEST_S3_REQUIRED}=1 but {TEST_S3_ENDPOINT} is not set"
+        );
+        return None;
+    };
+    Some(S3Config {
+        bucket: var("BUCKET").expect("HOCVUSO_TEST_S3_BUCKET"),
+        region: var("REGION").unwrap_or_else(|| "garage".into()),
+        endpoint: Some(endpoint),
+        path_style: true,
+        access_key_id: var("ACCESS_KEY_ID"),
+        secret_access_key: var("SECRET_ACCESS_KEY"),
+        prefix: format!("test-{}", uuid::Uuid::new_v4().simple()),
+    })
+}
 
 /// A database that exists for one test.
 pub struct TestDatabase {
@@ -94,8 +124,20 @@ pub fn test_settings(dir: &TempDir, database: &TestDatabase) -> Settings {
     };
     settings.database.url = Some(database.url.clone());
     settings.database.max_connections = 5;
-    settings.storage = StorageSettings::Folder {
-        path: Some(dir.path().join("blobs")),
+    settings.storage = match s3_test_config() {
+        Some(s3) => StorageSettings::S3 {
+            bucket: s3.bucket,
+            region: s3.region,
+            endpoint: s3.endpoint,
+            path_style: s3.path_style,
+            access_key_id: s3.access_key_id,
+            secret_access_key: s3.secret_access_key,
+            prefix: s3.prefix,
+            presign_seconds: 300,
+        },
+        None => StorageSettings::Folder {
+            path: Some(dir.path().join("blobs")),
+        },
     };
     settings.http.bind = "127.0.0.1:0".into();
     settings.http.workers = Some(1);

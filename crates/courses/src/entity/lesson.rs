@@ -17,6 +17,10 @@ pub struct Model {
     pub body_html: String,
     pub easy_read: Option<String>,
     pub easy_read_html: Option<String>,
+    /// What an audio or video lesson says, for learners who cannot hear it.
+    pub transcript: Option<String>,
+    /// What an image lesson shows, for learners who cannot see it.
+    pub alt_text: Option<String>,
     pub level: i32,
     /// Competency codes, comma-separated (`4.2,2.6`).
     pub competencies: String,

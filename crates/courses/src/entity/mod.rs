@@ -7,4 +7,5 @@ pub mod course_module;
 pub mod course_tag;
 pub mod lesson;
 pub mod lesson_media;
+pub mod media_upload;
 pub mod proficiency_level;

@@ -7,6 +7,8 @@ use actix_web::http::header::{self, ByteRangeSpec, ContentEncoding, HeaderValue}
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
 use bytes::Bytes;
 use futures_util::StreamExt;
+use hocvuso_courses::direct::{DirectUpload, DirectUploadRequest, MediaLink};
+use hocvuso_courses::entity::{course, lesson_media};
 use hocvuso_courses::media::{MediaRole, MediaView, Upload};
 use hocvuso_kernel::Problem;
 use hocvuso_kernel::problem::ProblemBody;
@@ -17,10 +19,15 @@ use uuid::Uuid;
 
 use crate::auth::{Authenticated, authenticate, may_edit_course};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidJson;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(upload).service(download);
+    cfg.service(upload)
+        .service(start_direct_upload)
+        .service(finish_direct_upload)
+        .service(download)
+        .service(link);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -114,6 +121,126 @@ async fn upload(
     Err(missing_file())
 }
 
+/// A media file and its course, if the caller may see it: anyone for published courses,
+/// only editors for drafts (hidden, not forbidden: drafts do not exist for anyone else).
+async fn visible_media(
+    state: &AppState,
+    req: &HttpRequest,
+    id: Uuid,
+) -> ApiResult<(lesson_media::Model, course::Model)> {
+    let (media, course) = state.courses.media_course(id).await?;
+    if course.status != "published" {
+        let principal = authenticate(req).map_err(|_| ApiError(Problem::not_found()))?;
+        if !may_edit_course(state, &principal, course.owner_id).await? {
+            return Err(ApiError(Problem::not_found()));
+        }
+    }
+    Ok((media, course))
+}
+
+/// Starts a direct upload to the object store: answers a presigned `PUT` URL (with the
+/// headers to send) and an upload id to complete afterwards. Only with S3 storage; a
+/// server storing files on disk answers 409 `direct_upload_unsupported`.
+#[utoipa::path(
+    tag = "authoring",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path)),
+    request_body = DirectUploadRequest,
+    responses(
+        (status = CREATED, body = DirectUpload),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json"),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+        (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json", description = "`direct_upload_unsupported`"),
+    )
+)]
+#[post("/authoring/courses/{id}/lessons/{lesson_id}/media/uploads")]
+async fn start_direct_upload(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<(Uuid, Uuid)>,
+    ValidJson(body): ValidJson<DirectUploadRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, lesson_id) = path.into_inner();
+    let course = super::authoring::editable(&state, &caller, id).await?;
+    let started = state
+        .courses
+        .start_direct_upload(
+            state.blobs.as_ref(),
+            &course,
+            lesson_id,
+            body,
+            state.settings.presign_ttl(),
+            state.settings.http.upload_limit,
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(started))
+}
+
+/// Completes a direct upload: the server reads the file back from the store, checks its
+/// size and type (sniffed from the bytes), records its SHA-256 and attaches it to the
+/// lesson. A refused file is deleted.
+#[utoipa::path(
+    tag = "authoring",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path), ("upload_id" = Uuid, Path)),
+    responses(
+        (status = CREATED, body = MediaView),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+        (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json", description = "`upload_not_received`"),
+        (status = GONE, body = ProblemBody, content_type = "application/problem+json", description = "`upload_expired`"),
+        (status = PAYLOAD_TOO_LARGE, body = ProblemBody, content_type = "application/problem+json"),
+        (status = UNSUPPORTED_MEDIA_TYPE, body = ProblemBody, content_type = "application/problem+json", description = "`media_type_not_allowed`"),
+    )
+)]
+#[post("/authoring/courses/{id}/lessons/{lesson_id}/media/uploads/{upload_id}/complete")]
+async fn finish_direct_upload(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (id, lesson_id, upload_id) = path.into_inner();
+    let course = super::authoring::editable(&state, &caller, id).await?;
+    let recorded = state
+        .courses
+        .finish_direct_upload(
+            state.blobs.as_ref(),
+            &course,
+            lesson_id,
+            upload_id,
+            state.settings.http.upload_limit,
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(recorded))
+}
+
+/// Where to fetch a lesson file: a presigned URL straight to the object store when
+/// storage is S3 (`direct: true`, valid until `expires_at`), else this API's own URL.
+#[utoipa::path(
+    tag = "catalog",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = OK, body = MediaLink),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/media/{id}/link")]
+async fn link(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (media, _) = visible_media(&state, &req, *id).await?;
+    let link = state
+        .courses
+        .media_link(state.blobs.as_ref(), &media, state.settings.presign_ttl())
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .json(link))
+}
+
 /// Downloads a lesson file. Honours a single `Range: bytes=…` (206 with `Content-Range`;
 /// 416 when outside the file). Files of unpublished courses only for their editors.
 #[utoipa::path(
@@ -132,14 +259,7 @@ async fn download(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let (media, course) = state.courses.media_course(*id).await?;
-    if course.status != "published" {
-        // Hidden, not forbidden: drafts do not exist for anyone but their editors.
-        let principal = authenticate(&req).map_err(|_| ApiError(Problem::not_found()))?;
-        if !may_edit_course(&state, &principal, course.owner_id).await? {
-            return Err(ApiError(Problem::not_found()));
-        }
-    }
+    let (media, _) = visible_media(&state, &req, *id).await?;
     let size = u64::try_from(media.size).unwrap_or_default();
     let range = match req.get_header::<header::Range>() {
         Some(header::Range::Bytes(specs)) if specs.len() == 1 => {

@@ -3,4 +3,5 @@
 pub mod authoring;
 pub mod courses;
 pub mod identity;
+pub mod learning;
 pub mod media;

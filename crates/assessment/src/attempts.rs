@@ -1,0 +1,267 @@
+//! A course's final quiz: starting (or resuming) an attempt, submitting it, the
+//! learner's standing in the course, and the audit replay of a draw.
+//!
+//! Limits are checked when an attempt starts: at most `max_attempts` finished attempts
+//! (0 = unlimited), `cooldown_minutes` between the end of one and the start of the
+//! next, one open attempt at a time — starting again returns it, which is kinder on a
+//! connection that drops than an error would be.
+
+use chrono::TimeDelta;
+use hocvuso_kernel::time::{Timestamp, now};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::bank::parse;
+use crate::draw::{draw_placement, draw_quiz, random_seed};
+use crate::dto::{
+    AttemptKind, AttemptResult, AttemptStatus, AttemptView, CourseResult, Grading, QuizSettings,
+    ReplayReport, ReplayedQuestion, Submission,
+};
+use crate::entity::{attempt, question};
+use crate::placement::{PLACEMENT_MAX_QUESTIONS, PLACEMENT_PER_COMPETENCY};
+use crate::stored::{NewAttempt, final_key, items, pool_entries, status, view};
+use crate::{Assessment, AssessmentError};
+
+impl Assessment {
+    /// Starts a final-quiz attempt, or returns the open one.
+    pub async fn start_attempt(
+        &self,
+        user_id: Uuid,
+        course_id: Uuid,
+        settings: &QuizSettings,
+    ) -> Result<AttemptView, AssessmentError> {
+        self.start_attempt_at(user_id, course_id, settings, now())
+            .await
+    }
+
+    pub(crate) async fn start_attempt_at(
+        &self,
+        user_id: Uuid,
+        course_id: Uuid,
+        settings: &QuizSettings,
+        now: Timestamp,
+    ) -> Result<AttemptView, AssessmentError> {
+        settings.validate()?;
+        let key = final_key(user_id, course_id);
+        if let Some(open) = self.open_attempt(&key).await? {
+            let open = self.settle(open, now).await?;
+            if status(&open)? == AttemptStatus::Open {
+                return view(&open, now);
+            }
+        }
+        let closed = self.closed_attempts(user_id, course_id).await?;
+        if settings.max_attempts > 0 && closed.len() >= settings.max_attempts as usize {
+            return Err(AssessmentError::AttemptLimitReached);
+        }
+        if let Some(until) = cooldown_end(&closed, settings.cooldown_minutes)
+            && now < until
+        {
+            let wait = u64::try_from((until - now).num_milliseconds()).unwrap_or(0);
+            let retry_after = wait.div_ceil(1000).max(1);
+            return Err(AssessmentError::AttemptCooldown { retry_after });
+        }
+        let pool = self.active_pool(&[course_id]).await?;
+        if pool.is_empty() {
+            return Err(AssessmentError::QuizUnavailable);
+        }
+        let seed = random_seed().map_err(|e| AssessmentError::Random(e.to_string()))?;
+        let picks = draw_quiz(seed, &pool_entries(&pool), settings.question_count as usize);
+        let new = NewAttempt {
+            user_id,
+            kind: AttemptKind::Final,
+            course_id: Some(course_id),
+            target_group: None,
+            open_key: key,
+            seed,
+            pass_mark: Some(settings.pass_mark),
+            minutes: settings.time_limit_minutes,
+        };
+        let attempt = self.create_attempt(new, &pool, &picks, now).await?;
+        view(&attempt, now)
+    }
+
+    /// A learner's attempt (final or placement) as they see it, to resume.
+    pub async fn attempt(
+        &self,
+        user_id: Uuid,
+        attempt_id: Uuid,
+    ) -> Result<AttemptView, AssessmentError> {
+        let at = now();
+        let found = attempt::Entity::find_by_id(attempt_id)
+            .filter(attempt::Column::UserId.eq(user_id))
+            .one(&self.db)
+            .await?
+            .ok_or(AssessmentError::NotFound)?;
+        view(&self.settle(found, at).await?, at)
+    }
+
+    /// Grades a final-quiz attempt once and returns its result; sent again, returns the
+    /// same stored result. The server's clock decides if it came in time.
+    pub async fn submit_attempt(
+        &self,
+        user_id: Uuid,
+        attempt_id: Uuid,
+        submission: &Submission,
+    ) -> Result<AttemptResult, AssessmentError> {
+        self.submit_attempt_at(user_id, attempt_id, submission, now())
+            .await
+    }
+
+    pub(crate) async fn submit_attempt_at(
+        &self,
+        user_id: Uuid,
+        attempt_id: Uuid,
+        submission: &Submission,
+        now: Timestamp,
+    ) -> Result<AttemptResult, AssessmentError> {
+        let closed = self
+            .submit(user_id, attempt_id, AttemptKind::Final, submission, now)
+            .await?;
+        self.result_of(&closed).await
+    }
+
+    /// The result of a finished final-quiz attempt.
+    pub async fn attempt_result(
+        &self,
+        user_id: Uuid,
+        attempt_id: Uuid,
+    ) -> Result<AttemptResult, AssessmentError> {
+        let found = self
+            .owned_attempt(user_id, attempt_id, AttemptKind::Final)
+            .await?;
+        self.result_of(&self.settle(found, now()).await?).await
+    }
+
+    /// Where the learner stands in a course's final quiz.
+    pub async fn course_result(
+        &self,
+        user_id: Uuid,
+        course_id: Uuid,
+    ) -> Result<CourseResult, AssessmentError> {
+        self.course_result_at(user_id, course_id, now()).await
+    }
+
+    pub(crate) async fn course_result_at(
+        &self,
+        user_id: Uuid,
+        course_id: Uuid,
+        now: Timestamp,
+    ) -> Result<CourseResult, AssessmentError> {
+        let settings = self.stored_settings(course_id).await?;
+        let open = match self.open_attempt(&final_key(user_id, course_id)).await? {
+            Some(open) => Some(self.settle(open, now).await?),
+            None => None,
+        }
+        .filter(|a| a.status == AttemptStatus::Open.as_str());
+        let closed = self.closed_attempts(user_id, course_id).await?;
+        let counted = match settings.grading {
+            // Ties go to the earlier attempt: `max_by_key` keeps the last maximum, so
+            // walk from the latest.
+            Grading::Highest => closed.iter().rev().max_by_key(|a| a.score_percent),
+            Grading::Last => closed.last(),
+        };
+        let used = u32::try_from(closed.len()).unwrap_or(u32::MAX);
+        let attempts_left =
+            (settings.max_attempts > 0).then(|| settings.max_attempts.saturating_sub(used));
+        let next_attempt_at = cooldown_end(&closed, settings.cooldown_minutes)
+            .filter(|until| *until > now && attempts_left != Some(0));
+        Ok(CourseResult {
+            course_id,
+            grading: settings.grading,
+            attempts_used: used,
+            max_attempts: settings.max_attempts,
+            attempts_left,
+            counted_attempt_id: counted.map(|a| a.id),
+            score_percent: counted
+                .and_then(|a| a.score_percent)
+                .and_then(|s| u32::try_from(s).ok()),
+            passed: counted.and_then(|a| a.passed).unwrap_or(false),
+            can_start: open.is_none() && attempts_left != Some(0) && next_attempt_at.is_none(),
+            open_attempt_id: open.map(|a| a.id),
+            next_attempt_at,
+        })
+    }
+
+    /// Finished final-quiz attempts, oldest first.
+    async fn closed_attempts(
+        &self,
+        user_id: Uuid,
+        course_id: Uuid,
+    ) -> Result<Vec<attempt::Model>, AssessmentError> {
+        Ok(attempt::Entity::find()
+            .filter(attempt::Column::UserId.eq(user_id))
+            .filter(attempt::Column::CourseId.eq(course_id))
+            .filter(attempt::Column::Kind.eq(AttemptKind::Final.as_str()))
+            .filter(attempt::Column::ClosedAt.is_not_null())
+            .order_by_asc(attempt::Column::ClosedAt)
+            .order_by_asc(attempt::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Draws an attempt again from its seed over its recorded pool, for an audit: the
+    /// report says whether the questions and option orders come out identical. A
+    /// question whose competency or options were edited since may make it differ.
+    pub async fn replay(&self, attempt_id: Uuid) -> Result<ReplayReport, AssessmentError> {
+        let found = attempt::Entity::find_by_id(attempt_id)
+            .one(&self.db)
+            .await?
+            .ok_or(AssessmentError::NotFound)?;
+        let pool_ids: Vec<Uuid> = parse(&found.pool)?;
+        let rows = question::Entity::find()
+            .filter(question::Column::Id.is_in(pool_ids.clone()))
+            .all(&self.db)
+            .await?;
+        let pool: Vec<question::Model> = pool_ids
+            .iter()
+            .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())
+            .collect();
+        let entries = pool_entries(&pool);
+        let given = items(&found)?;
+        // Bit for bit, as stored.
+        let seed = found.seed as u64;
+        let picks = if found.kind == AttemptKind::Placement.as_str() {
+            draw_placement(
+                seed,
+                &entries,
+                PLACEMENT_PER_COMPETENCY,
+                PLACEMENT_MAX_QUESTIONS,
+            )
+        } else {
+            draw_quiz(seed, &entries, given.len())
+        };
+        let questions: Vec<ReplayedQuestion> = picks
+            .iter()
+            .filter_map(|pick| {
+                entries.get(pick.pool_index).map(|e| ReplayedQuestion {
+                    question_id: e.id,
+                    option_order: pick.order.clone(),
+                })
+            })
+            .collect();
+        let matches = entries.len() == pool_ids.len()
+            && questions.len() == given.len()
+            && questions
+                .iter()
+                .zip(&given)
+                .all(|(q, item)| q.question_id == item.question_id && q.option_order == item.order);
+        Ok(ReplayReport {
+            attempt_id,
+            seed: seed.to_string(),
+            pool_size: u32::try_from(pool_ids.len()).unwrap_or(u32::MAX),
+            questions,
+            matches,
+        })
+    }
+}
+
+/// When the wait after the latest finished attempt ends.
+fn cooldown_end(closed: &[attempt::Model], cooldown_minutes: u32) -> Option<Timestamp> {
+    closed
+        .iter()
+        .filter_map(|a| a.closed_at)
+        .max()
+        .map(|last| last + TimeDelta::minutes(i64::from(cooldown_minutes)))
+        .filter(|_| cooldown_minutes > 0)
+}

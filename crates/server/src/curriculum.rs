@@ -1,0 +1,51 @@
+//! The shipped curriculum: courses and lessons (courses domain) and their question banks
+//! (assessment domain), read from one folder and imported together. A folder with any
+//! error imports nothing.
+
+use std::path::Path;
+
+use hocvuso_assessment::Assessment;
+use hocvuso_assessment::dto::BankImportReport;
+use hocvuso_courses::{Courses, CoursesError, ImportReport};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CurriculumError {
+    /// Every problem found, as `file:line: message`.
+    #[error("{} errors in the curriculum; nothing imported", .0.len())]
+    Invalid(Vec<String>),
+    #[error("{0}")]
+    Failed(String),
+}
+
+pub struct CurriculumReport {
+    pub courses: ImportReport,
+    pub questions: BankImportReport,
+}
+
+pub async fn import(
+    courses: &Courses,
+    assessment: &Assessment,
+    dir: &Path,
+) -> Result<CurriculumReport, CurriculumError> {
+    let banks = hocvuso_assessment::load_banks(dir).map_err(|errors| {
+        CurriculumError::Invalid(errors.iter().map(ToString::to_string).collect())
+    })?;
+    let course_report = courses.import_folder(dir).await.map_err(|e| match e {
+        CoursesError::Content(errors) => {
+            CurriculumError::Invalid(errors.iter().map(ToString::to_string).collect())
+        }
+        other => CurriculumError::Failed(other.to_string()),
+    })?;
+    let ids = courses
+        .course_ids()
+        .await
+        .map_err(|e| CurriculumError::Failed(e.to_string()))?;
+    let questions = assessment
+        .import_banks(&banks, &ids)
+        .await
+        .map_err(|e| CurriculumError::Failed(e.to_string()))?;
+    Ok(CurriculumReport {
+        courses: course_report,
+        questions,
+    })
+}
