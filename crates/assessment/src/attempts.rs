@@ -248,6 +248,7 @@ impl Assessment {
                 .all(|(q, item)| q.question_id == item.question_id && q.option_order == item.order);
         Ok(ReplayReport {
             attempt_id,
+            user_id: found.user_id,
             seed: seed.to_string(),
             pool_size: u32::try_from(pool_ids.len()).unwrap_or(u32::MAX),
             questions,

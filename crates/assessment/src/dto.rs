@@ -421,6 +421,8 @@ pub struct CompetencyMastery {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReplayReport {
     pub attempt_id: Uuid,
+    /// Whose attempt it was (so the caller can check an auditor's scope).
+    pub user_id: Uuid,
     /// The `u64` seed, as a decimal string (JSON numbers lose precision above 2^53).
     pub seed: String,
     pub pool_size: u32,

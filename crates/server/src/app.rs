@@ -28,7 +28,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(routes::courses::routes)
                 .configure(routes::authoring::routes)
                 .configure(routes::media::routes)
-                .configure(routes::learning::routes),
+                .configure(routes::learning::routes)
+                .configure(routes::assessment::routes),
         );
 }
 

@@ -122,8 +122,13 @@ async fn enrol(
 ) -> ApiResult<web::Json<CourseProgress>> {
     let plan = published_plan(&state, &code).await?;
     let group = state.identity.me(&caller.0).await?.target_group;
-    let enrolled = state.learning.enrol(caller.0.user_id, group, &plan).await?;
-    Ok(web::Json(enrolled))
+    let user = caller.0.user_id;
+    state.learning.enrol(user, group, &plan).await?;
+    // What the learner showed in placement tests and quizzes applies to the new course.
+    super::assessment::after_enrolment(&state, user).await?;
+    Ok(web::Json(
+        state.learning.course_progress(user, &plan).await?,
+    ))
 }
 
 /// Unenrols the caller; progress is kept. A completed course cannot be left (409).
