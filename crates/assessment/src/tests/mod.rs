@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use hocvuso_kernel::db::{DbSettings, connect};
 use hocvuso_kernel::time::now;
 use hocvuso_migrations::{Migrator, MigratorTrait};
+use hocvuso_testkit::TestDatabase;
 use sea_orm::sea_query::{Alias, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use tempfile::TempDir;
@@ -30,55 +31,19 @@ use crate::rules::tests::draft;
 use crate::{Assessment, Bank};
 
 pub struct TestDb {
-    _dir: TempDir,
     pub db: DatabaseConnection,
     pub service: Assessment,
-    /// The PostgreSQL server's admin URL and this test's database on it.
-    postgres: Option<(String, String)>,
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let Some((admin_url, name)) = self.postgres.take() else {
-            return;
-        };
-        // No async in drop: clean up on a thread with a runtime of its own.
-        let cleanup = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
-                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    let _ = admin.execute_unprepared(&sql).await;
-                    let _ = admin.close().await;
-                }
-            });
-        });
-        let _ = cleanup.join();
-    }
+    // Dropped last: the database (and its folder) outlive the connection.
+    _database: TestDatabase,
+    _dir: TempDir,
 }
 
 pub async fn test_db() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (url, postgres) = match std::env::var("HOCVUSO_TEST_DATABASE_URL") {
-        Ok(admin_url) if admin_url.starts_with("postgres") => {
-            let name = format!("hocvuso_assessment_{}", Uuid::new_v4().simple());
-            let admin = sea_orm::Database::connect(&admin_url)
-                .await
-                .expect("connect to PostgreSQL");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create the test database");
-            let _ = admin.close().await;
-            let (server, _) = admin_url.rsplit_once('/').expect("a database URL");
-            (format!("{server}/{name}"), Some((admin_url, name)))
-        }
-        _ => (format!("sqlite://{}/test.db", dir.path().display()), None),
-    };
-    let db = connect(&DbSettings::new(url)).await.expect("connect");
+    let database = TestDatabase::create(&dir).await;
+    let db = connect(&DbSettings::new(database.url.clone()))
+        .await
+        .expect("connect");
     Migrator::up(&db, None).await.expect("migrate");
     for (domain, competencies) in [
         ("1", ["1.1", "1.2"]),
@@ -110,10 +75,10 @@ pub async fn test_db() -> TestDb {
         }
     }
     TestDb {
-        _dir: dir,
         service: Assessment::new(db.clone()),
         db,
-        postgres,
+        _database: database,
+        _dir: dir,
     }
 }
 
