@@ -14,12 +14,13 @@ work=$(mktemp -d)
 ln -s "$PWD/content" "$work/content"
 port=18081
 api="http://127.0.0.1:$port/api/v1"
-(cd "$work" && HOCVUSO_HTTP__BIND=127.0.0.1:$port HOCVUSO_LOG__FILTER=warn \
+(cd "$work" && exec env HOCVUSO_HTTP__BIND=127.0.0.1:$port HOCVUSO_LOG__FILTER=warn \
   HOCVUSO_RATE_LIMITS__REGISTER_PER_MINUTE=1000 ${database:+HOCVUSO_DATABASE__URL=$database} \
-  exec "$OLDPWD/target/release/hocvuso" serve) &
+  "$OLDPWD/target/release/hocvuso" serve) &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
+for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.05; done
+curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" || { echo "the server did not start" >&2; exit 1; }
 
 course=nhan-dien-lua-dao-truc-tuyen
 tokens=()

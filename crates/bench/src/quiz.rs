@@ -158,6 +158,7 @@ async fn main() {
     let learners: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(50);
     let app = TestApp::spawn_with(|s| {
         s.http.workers = None;
+        s.content.import_on_start = true;
         s.database.max_connections = 16;
         s.rate_limits.register_per_minute = 100_000;
         s.log.filter = "warn".into();

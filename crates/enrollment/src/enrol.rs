@@ -134,6 +134,28 @@ fn view(found: &enrollment::Model, plan: &CoursePlan, rows: &ProgressRows) -> Co
     }
 }
 
+/// The first statement of every transaction here: a write, which takes the enrolment's
+/// row lock (PostgreSQL) or the write lock (SQLite) before anything is read. Read-first
+/// transactions fail on SQLite when another writer commits in between, and lose
+/// updates on PostgreSQL; this way concurrent changes to one enrolment queue instead.
+pub(crate) async fn lock_enrollment(
+    db: &impl ConnectionTrait,
+    user: Uuid,
+    course: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), EnrollmentError> {
+    enrollment::Entity::update_many()
+        .col_expr(
+            enrollment::Column::LastActivityAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .filter(enrollment::Column::UserId.eq(user))
+        .filter(enrollment::Column::CourseId.eq(course))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Brings an enrolment up to date with its progress: the resume point and, the first
 /// time the rule is met, completion.
 pub(crate) async fn settle(
@@ -323,6 +345,7 @@ impl Learning {
         passed: bool,
     ) -> Result<CourseProgress, EnrollmentError> {
         let txn = self.db.begin().await?;
+        lock_enrollment(&txn, user, plan.course_id, now()).await?;
         let found = self
             .enrollment_of(&txn, user, plan.course_id)
             .await?
@@ -349,6 +372,7 @@ impl Learning {
         lessons: &[Uuid],
     ) -> Result<(), EnrollmentError> {
         let txn = self.db.begin().await?;
+        lock_enrollment(&txn, user, plan.course_id, now()).await?;
         let mut rows = progress_rows(&txn, user, plan.course_id).await?;
         let at = now();
         for lesson in lessons

@@ -12,13 +12,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use hocvuso_kernel::problem::Message;
 use hocvuso_kernel::{Lang, time::now};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::enrol::{ProgressRows, progress_rows, settle};
+use crate::enrol::{ProgressRows, lock_enrollment, progress_rows, settle};
 use crate::entity::{enrollment, lesson_progress, progress_event};
 use crate::{CoursePlan, CoursePlans, EnrollmentError, Learning};
 
@@ -276,15 +276,7 @@ impl Learning {
         received: DateTime<Utc>,
     ) -> Result<Vec<usize>, EnrollmentError> {
         let txn = self.db.begin().await?;
-        // A write first: it takes the enrolment's row lock (PostgreSQL) or the write lock
-        // (SQLite) before anything is read, so concurrent batches of one learner apply
-        // one after the other and never lose an update.
-        enrollment::Entity::update_many()
-            .col_expr(enrollment::Column::LastActivityAt, Expr::value(received))
-            .filter(enrollment::Column::UserId.eq(user))
-            .filter(enrollment::Column::CourseId.eq(plan.course_id))
-            .exec(&txn)
-            .await?;
+        lock_enrollment(&txn, user, plan.course_id, received).await?;
         let ids: Vec<Uuid> = events.iter().map(|(_, e)| e.id).collect();
         let known: HashSet<Uuid> = progress_event::Entity::find()
             .filter(progress_event::Column::UserId.eq(user))
