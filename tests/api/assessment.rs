@@ -628,3 +628,77 @@ async fn authors_keep_their_question_banks() {
         (json!(2), json!(80))
     );
 }
+
+#[tokio::test]
+async fn administrators_in_scope_replay_a_draw_for_audit() {
+    let app = TestApp::spawn_with(|s| s.content.import_on_start = true).await;
+    let (admin, ward) = ward_admin(&app, "canbo@phuong3.vn", "Phường 3").await;
+    let citizen = learner(&app, "0913000009", Some("citizen")).await;
+    enrol(&app, &citizen, SCAMS).await;
+    let view = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/me/courses/{SCAMS}/quiz/attempts"),
+            &citizen,
+            None,
+        )
+        .await,
+        201,
+    )
+    .await;
+    let replay = format!(
+        "/api/v1/attempts/{}/replay",
+        view["id"].as_str().expect("id")
+    );
+    let refused = call(&app, Method::GET, &replay, &citizen, None).await;
+    expect_problem(refused, 403, "forbidden").await;
+    // The learner registered without a unit: outside this ward administrator's scope.
+    let hidden = call(&app, Method::GET, &replay, &admin, None).await;
+    expect_problem(hidden, 404, "not_found").await;
+
+    // A resident of the ward: the administrator reproduces exactly what they were shown.
+    let created = call(
+        &app,
+        Method::POST,
+        "/api/v1/users",
+        &admin,
+        Some(json!({
+            "full_name": "Lê Văn Cường", "role": "learner", "phone": "0913000010",
+            "password": "Học vụ số 2025!", "unit_id": ward, "target_group": "citizen"
+        })),
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    let resident = crate::support::login(&app, "0913000010", "Học vụ số 2025!").await;
+    enrol(&app, &resident, SCAMS).await;
+    let attempt = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/me/courses/{SCAMS}/quiz/attempts"),
+            &resident,
+            None,
+        )
+        .await,
+        201,
+    )
+    .await;
+    let report = json_of(
+        call(
+            &app,
+            Method::GET,
+            &format!(
+                "/api/v1/attempts/{}/replay",
+                attempt["id"].as_str().expect("id")
+            ),
+            &admin,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(report["matches"], true);
+    assert_eq!(report["questions"].as_array().map(Vec::len), Some(10));
+}
