@@ -217,7 +217,7 @@ impl Learning {
         user: Uuid,
         group: Option<TargetGroup>,
         plan: &CoursePlan,
-    ) -> Result<CourseProgress, EnrollmentError> {
+    ) -> Result<(), EnrollmentError> {
         if !plan.published {
             return Err(EnrollmentError::NotFound);
         }
@@ -226,15 +226,15 @@ impl Learning {
             return Err(EnrollmentError::NotForYourGroup);
         }
         let at = now();
-        let found = match self.enrollment_of(&self.db, user, plan.course_id).await? {
+        match self.enrollment_of(&self.db, user, plan.course_id).await? {
             Some(existing) if existing.status == WITHDRAWN => {
                 let mut active = existing.into_active_model();
                 active.status = Set(ACTIVE.into());
                 active.withdrawn_at = Set(None);
                 active.last_activity_at = Set(at);
-                active.update(&self.db).await?
+                active.update(&self.db).await?;
             }
-            Some(existing) => existing,
+            Some(_) => {}
             None => {
                 let created = enrollment::ActiveModel {
                     id: Set(new_id()),
@@ -250,24 +250,20 @@ impl Learning {
                     last_activity_at: Set(at),
                 };
                 match created.insert(&self.db).await {
-                    Ok(model) => model,
                     // Two enrolments at once: the other one won, which is the same.
                     Err(e)
-                        if matches!(
+                        if !matches!(
                             e.sql_err(),
                             Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
                         ) =>
                     {
-                        self.enrollment_of(&self.db, user, plan.course_id)
-                            .await?
-                            .ok_or(EnrollmentError::Db(e))?
+                        return Err(e.into());
                     }
-                    Err(e) => return Err(e.into()),
+                    _ => {}
                 }
             }
-        };
-        let rows = progress_rows(&self.db, user, plan.course_id).await?;
-        Ok(view(&found, plan, &rows))
+        }
+        Ok(())
     }
 
     /// Unenrols; progress is kept for a later return. A completed course stays.

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use async_trait::async_trait;
 use hocvuso_courses::dto::LessonView;
 use hocvuso_enrollment::enrol::{CourseProgress, EnrollmentView, LessonProgressView};
-use hocvuso_enrollment::progress::{EventResult, EventStatus, MAX_BATCH, ProgressEvent};
+use hocvuso_enrollment::progress::{EventResult, EventStatus, ProgressEvent};
 use hocvuso_enrollment::{CoursePlan, CoursePlans, EnrollmentError, PlannedLesson};
 use hocvuso_kernel::problem::ProblemBody;
 use serde::{Deserialize, Serialize};
@@ -306,13 +306,6 @@ async fn sync(
     batch: web::Json<SyncBatch>,
 ) -> ApiResult<web::Json<SyncResults>> {
     let events = batch.into_inner().events;
-    if events.len() > MAX_BATCH {
-        return Err(EnrollmentError::BatchTooLarge {
-            count: events.len(),
-            limit: MAX_BATCH,
-        }
-        .into());
-    }
     let items = events
         .into_iter()
         .map(|value| serde_json::from_value::<ProgressEvent>(value).map_err(|e| e.to_string()))
