@@ -9,6 +9,7 @@ mod m20261128_000003_lesson_media;
 mod m20261128_000004_direct_uploads;
 mod m20261128_000005_enrollment;
 mod m20261128_000006_assessment;
+mod m20261129_000007_mastery_tallies;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_direct_uploads::Migration),
             Box::new(m20261128_000005_enrollment::Migration),
             Box::new(m20261128_000006_assessment::Migration),
+            Box::new(m20261129_000007_mastery_tallies::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@
 
 use chrono::TimeDelta;
 use hocvuso_kernel::time::{Timestamp, now};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 use validator::Validate;
 
@@ -22,6 +22,21 @@ use crate::entity::{attempt, question};
 use crate::placement::{PLACEMENT_MAX_QUESTIONS, PLACEMENT_PER_COMPETENCY};
 use crate::stored::{NewAttempt, final_key, items, pool_entries, status, view};
 use crate::{Assessment, AssessmentError};
+
+#[derive(FromQueryResult)]
+struct ClosedAttempt {
+    id: Uuid,
+    closed_at: Option<Timestamp>,
+    score_percent: Option<i32>,
+    passed: Option<bool>,
+}
+
+/// A graded final-quiz submission.
+pub struct Submitted {
+    pub result: AttemptResult,
+    /// Some competency's mastery level went up with this submission.
+    pub mastery_rose: bool,
+}
 
 impl Assessment {
     /// Starts a final-quiz attempt, or returns the open one.
@@ -61,7 +76,7 @@ impl Assessment {
             let retry_after = wait.div_ceil(1000).max(1);
             return Err(AssessmentError::AttemptCooldown { retry_after });
         }
-        let pool = self.active_pool(&[course_id]).await?;
+        let pool = self.course_pool(course_id).await?;
         if pool.is_empty() {
             return Err(AssessmentError::QuizUnavailable);
         }
@@ -108,6 +123,18 @@ impl Assessment {
             .await
     }
 
+    /// As [`Self::submit_attempt`], also telling whether this submission raised the
+    /// learner's mastery of a competency: only then can lessons become skippable.
+    pub async fn submit_final(
+        &self,
+        user_id: Uuid,
+        attempt_id: Uuid,
+        submission: &Submission,
+    ) -> Result<Submitted, AssessmentError> {
+        self.submit_final_at(user_id, attempt_id, submission, now())
+            .await
+    }
+
     pub(crate) async fn submit_attempt_at(
         &self,
         user_id: Uuid,
@@ -115,10 +142,26 @@ impl Assessment {
         submission: &Submission,
         now: Timestamp,
     ) -> Result<AttemptResult, AssessmentError> {
+        Ok(self
+            .submit_final_at(user_id, attempt_id, submission, now)
+            .await?
+            .result)
+    }
+
+    async fn submit_final_at(
+        &self,
+        user_id: Uuid,
+        attempt_id: Uuid,
+        submission: &Submission,
+        now: Timestamp,
+    ) -> Result<Submitted, AssessmentError> {
         let closed = self
             .submit(user_id, attempt_id, AttemptKind::Final, submission, now)
             .await?;
-        self.result_of(&closed).await
+        Ok(Submitted {
+            result: self.result_of(&closed.attempt).await?,
+            mastery_rose: closed.mastery_rose,
+        })
     }
 
     /// The result of a finished final-quiz attempt.
@@ -183,19 +226,28 @@ impl Assessment {
         })
     }
 
-    /// Finished final-quiz attempts, oldest first.
+    /// Finished final-quiz attempts, oldest first: only what standing and limits need,
+    /// not the drawn questions each attempt row carries.
     async fn closed_attempts(
         &self,
         user_id: Uuid,
         course_id: Uuid,
-    ) -> Result<Vec<attempt::Model>, AssessmentError> {
+    ) -> Result<Vec<ClosedAttempt>, AssessmentError> {
         Ok(attempt::Entity::find()
+            .select_only()
+            .columns([
+                attempt::Column::Id,
+                attempt::Column::ClosedAt,
+                attempt::Column::ScorePercent,
+                attempt::Column::Passed,
+            ])
             .filter(attempt::Column::UserId.eq(user_id))
             .filter(attempt::Column::CourseId.eq(course_id))
             .filter(attempt::Column::Kind.eq(AttemptKind::Final.as_str()))
             .filter(attempt::Column::ClosedAt.is_not_null())
             .order_by_asc(attempt::Column::ClosedAt)
             .order_by_asc(attempt::Column::Id)
+            .into_model::<ClosedAttempt>()
             .all(&self.db)
             .await?)
     }
@@ -258,7 +310,7 @@ impl Assessment {
 }
 
 /// When the wait after the latest finished attempt ends.
-fn cooldown_end(closed: &[attempt::Model], cooldown_minutes: u32) -> Option<Timestamp> {
+fn cooldown_end(closed: &[ClosedAttempt], cooldown_minutes: u32) -> Option<Timestamp> {
     closed
         .iter()
         .filter_map(|a| a.closed_at)

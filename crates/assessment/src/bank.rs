@@ -7,7 +7,7 @@
 use hocvuso_kernel::{ids::new_id, time::now};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, Set, SqlErr,
 };
 use uuid::Uuid;
@@ -104,12 +104,7 @@ impl Assessment {
 
     /// Whether the course has a final quiz: any question in its active bank.
     pub async fn has_final_quiz(&self, course_id: Uuid) -> Result<bool, AssessmentError> {
-        let active = question::Entity::find()
-            .filter(question::Column::CourseId.eq(course_id))
-            .filter(question::Column::RetiredAt.is_null())
-            .count(&self.db)
-            .await?;
-        Ok(active > 0)
+        Ok(!self.course_pool(course_id).await?.is_empty())
     }
 
     pub async fn question(&self, question_id: Uuid) -> Result<QuestionDetail, AssessmentError> {
@@ -143,6 +138,7 @@ impl Assessment {
             .insert(&self.db)
             .await
             .map_err(|e| taken_or(e, &draft.code))?;
+        self.cache.forget();
         to_detail(&row)
     }
 
@@ -166,6 +162,7 @@ impl Assessment {
             .update(&self.db)
             .await
             .map_err(|e| taken_or(e, &draft.code))?;
+        self.cache.forget();
         to_detail(&row)
     }
 
@@ -187,7 +184,9 @@ impl Assessment {
         active.retired_at = Set(Some(at));
         active.version = Set(version);
         active.updated_at = Set(at);
-        to_detail(&active.update(&self.db).await?)
+        let row = active.update(&self.db).await?;
+        self.cache.forget();
+        to_detail(&row)
     }
 
     /// The draft's bounds, then the question rules, every broken one reported.

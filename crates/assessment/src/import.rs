@@ -110,6 +110,7 @@ impl Assessment {
             }
         }
         txn.commit().await?;
+        self.cache.forget();
         Ok(report)
     }
 }

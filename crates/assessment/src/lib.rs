@@ -20,6 +20,7 @@
 
 pub mod attempts;
 pub mod bank;
+mod cache;
 pub mod content;
 mod draw;
 pub mod dto;
@@ -45,10 +46,14 @@ pub use grading::normalise;
 #[derive(Clone)]
 pub struct Assessment {
     db: DatabaseConnection,
+    cache: cache::QuizCache,
 }
 
 impl Assessment {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            db,
+            cache: cache::QuizCache::default(),
+        }
     }
 }

@@ -6,79 +6,166 @@
 //! competency, and at least [`MIN_PERCENT`] % of those correctly; 0 when no level
 //! qualifies. Harder questions answered well so count towards every lower level, and
 //! one lucky answer is never enough.
+//!
+//! The rule needs only counts per level, so answers are tallied per learner,
+//! competency and level as attempts close: reading mastery costs a few rows however
+//! many quizzes a learner has taken.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use crate::dto::{AttemptStatus, CompetencyMastery};
-use crate::entity::{attempt, attempt_answer};
+use crate::dto::CompetencyMastery;
+use crate::entity::mastery_tally;
 use crate::{Assessment, AssessmentError};
 
-pub const MIN_ANSWERS: usize = 2;
-pub const MIN_PERCENT: usize = 70;
+pub const MIN_ANSWERS: u64 = 2;
+pub const MIN_PERCENT: u64 = 70;
 
-/// The mastery level from graded answers `(level, correct)` in one competency.
-pub fn mastery_level(answers: &[(i32, bool)]) -> u32 {
+/// Answers at one level of one competency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub level: i32,
+    pub answered: u32,
+    pub correct: u32,
+}
+
+/// The mastery level from a competency's tallies.
+pub fn mastery_level(tallies: &[Tally]) -> u32 {
     (1..=8)
         .rev()
         .find(|&level| {
-            let at_or_above: Vec<bool> = answers
+            let (answered, right) = tallies
                 .iter()
-                .filter(|(l, _)| *l >= level)
-                .map(|(_, c)| *c)
-                .collect();
-            let right = at_or_above.iter().filter(|c| **c).count();
-            at_or_above.len() >= MIN_ANSWERS && right * 100 >= MIN_PERCENT * at_or_above.len()
+                .filter(|t| t.level >= level)
+                .fold((0u64, 0u64), |(a, r), t| {
+                    (a + u64::from(t.answered), r + u64::from(t.correct))
+                });
+            answered >= MIN_ANSWERS && right * 100 >= MIN_PERCENT * answered
         })
         .and_then(|level| u32::try_from(level).ok())
         .unwrap_or(0)
 }
 
-/// A competency's graded answers `(level, correct)` and when the latest was submitted.
-#[derive(Default)]
-struct Evidence {
-    graded: Vec<(i32, bool)>,
-    latest: Option<DateTime<Utc>>,
+/// One graded answer, as evidence.
+pub(crate) struct Graded {
+    pub competency: String,
+    pub level: i32,
+    pub correct: bool,
+}
+
+fn count(value: i32) -> u32 {
+    u32::try_from(value).unwrap_or(0)
+}
+
+/// Each competency's tallies and when evidence last came in.
+fn by_competency(rows: Vec<mastery_tally::Model>) -> BTreeMap<String, (Vec<Tally>, DateTime<Utc>)> {
+    let mut grouped: BTreeMap<String, (Vec<Tally>, DateTime<Utc>)> = BTreeMap::new();
+    for row in rows {
+        let entry = grouped
+            .entry(row.competency)
+            .or_insert_with(|| (Vec::new(), row.updated_at));
+        entry.0.push(Tally {
+            level: row.level,
+            answered: count(row.answered),
+            correct: count(row.correct),
+        });
+        entry.1 = entry.1.max(row.updated_at);
+    }
+    grouped
+}
+
+async fn levels(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    competencies: &BTreeSet<String>,
+) -> Result<BTreeMap<String, u32>, AssessmentError> {
+    let rows = mastery_tally::Entity::find()
+        .filter(mastery_tally::Column::UserId.eq(user_id))
+        .filter(mastery_tally::Column::Competency.is_in(competencies.iter().cloned()))
+        .all(db)
+        .await?;
+    Ok(by_competency(rows)
+        .into_iter()
+        .map(|(competency, (tallies, _))| (competency, mastery_level(&tallies)))
+        .collect())
+}
+
+/// Adds a submitted attempt's answers to the learner's tallies, inside the transaction
+/// that closes it. Returns whether any competency's level rose. The tallies are read
+/// back after the additions, so of two concurrent submissions the later one sees both.
+pub(crate) async fn add_evidence(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    graded: &[Graded],
+    at: DateTime<Utc>,
+) -> Result<bool, AssessmentError> {
+    let mut sums: BTreeMap<(&str, i32), (i32, i32)> = BTreeMap::new();
+    for answer in graded {
+        let sum = sums
+            .entry((answer.competency.as_str(), answer.level))
+            .or_default();
+        sum.0 += 1;
+        sum.1 += i32::from(answer.correct);
+    }
+    if sums.is_empty() {
+        return Ok(false);
+    }
+    let competencies: BTreeSet<String> = sums.keys().map(|(c, _)| (*c).to_owned()).collect();
+    let before = levels(db, user_id, &competencies).await?;
+    let rows = sums
+        .iter()
+        .map(|((competency, level), (answered, correct))| mastery_tally::ActiveModel {
+            user_id: Set(user_id),
+            competency: Set((*competency).to_owned()),
+            level: Set(*level),
+            answered: Set(*answered),
+            correct: Set(*correct),
+            updated_at: Set(at),
+        });
+    mastery_tally::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                mastery_tally::Column::UserId,
+                mastery_tally::Column::Competency,
+                mastery_tally::Column::Level,
+            ])
+            .value(
+                mastery_tally::Column::Answered,
+                Expr::cust("mastery_tallies.answered + excluded.answered"),
+            )
+            .value(
+                mastery_tally::Column::Correct,
+                Expr::cust("mastery_tallies.correct + excluded.correct"),
+            )
+            .update_column(mastery_tally::Column::UpdatedAt)
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    let after = levels(db, user_id, &competencies).await?;
+    Ok(after
+        .iter()
+        .any(|(competency, level)| before.get(competency).copied().unwrap_or(0) < *level))
 }
 
 impl Assessment {
     /// Every competency the learner has been assessed in, by code.
     pub async fn mastery(&self, user_id: Uuid) -> Result<Vec<CompetencyMastery>, AssessmentError> {
-        let attempts = attempt::Entity::find()
-            .filter(attempt::Column::UserId.eq(user_id))
-            .filter(attempt::Column::Status.eq(AttemptStatus::Submitted.as_str()))
+        let rows = mastery_tally::Entity::find()
+            .filter(mastery_tally::Column::UserId.eq(user_id))
             .all(&self.db)
             .await?;
-        let submitted: BTreeMap<Uuid, DateTime<Utc>> = attempts
-            .iter()
-            .filter_map(|a| a.closed_at.map(|at| (a.id, at)))
-            .collect();
-        if submitted.is_empty() {
-            return Ok(Vec::new());
-        }
-        let answers = attempt_answer::Entity::find()
-            .filter(attempt_answer::Column::AttemptId.is_in(submitted.keys().copied()))
-            .all(&self.db)
-            .await?;
-        let mut by_competency: BTreeMap<String, Evidence> = BTreeMap::new();
-        for answer in answers {
-            let entry = by_competency.entry(answer.competency).or_default();
-            entry.graded.push((answer.level, answer.correct));
-            let at = submitted.get(&answer.attempt_id).copied();
-            entry.latest = entry.latest.max(at);
-        }
-        Ok(by_competency
+        Ok(by_competency(rows)
             .into_iter()
-            .filter_map(|(competency, evidence)| {
-                Some(CompetencyMastery {
-                    level: mastery_level(&evidence.graded),
-                    evidence_count: u32::try_from(evidence.graded.len()).unwrap_or(u32::MAX),
-                    updated_at: evidence.latest?,
-                    competency,
-                })
+            .map(|(competency, (tallies, latest))| CompetencyMastery {
+                level: mastery_level(&tallies),
+                evidence_count: tallies.iter().map(|t| t.answered).sum(),
+                updated_at: latest,
+                competency,
             })
             .collect())
     }
@@ -88,22 +175,34 @@ impl Assessment {
 mod tests {
     use super::*;
 
+    /// Tallies from graded answers `(level, correct)`.
+    fn tallied(answers: &[(i32, bool)]) -> Vec<Tally> {
+        let mut by_level: BTreeMap<i32, Tally> = BTreeMap::new();
+        for (level, correct) in answers {
+            let tally = by_level.entry(*level).or_insert(Tally {
+                level: *level,
+                ..Tally::default()
+            });
+            tally.answered += 1;
+            tally.correct += u32::from(*correct);
+        }
+        by_level.into_values().collect()
+    }
+
     #[test]
     fn the_highest_level_with_enough_right_answers_at_or_above_it() {
-        assert_eq!(mastery_level(&[]), 0);
-        assert_eq!(mastery_level(&[(3, true)]), 0, "one answer is not enough");
-        assert_eq!(mastery_level(&[(1, true), (3, true)]), 1);
-        assert_eq!(mastery_level(&[(3, true), (3, true)]), 3);
+        let level = |answers: &[(i32, bool)]| mastery_level(&tallied(answers));
+        assert_eq!(level(&[]), 0);
+        assert_eq!(level(&[(3, true)]), 0, "one answer is not enough");
+        assert_eq!(level(&[(1, true), (3, true)]), 1);
+        assert_eq!(level(&[(3, true), (3, true)]), 3);
         // Level 2 and above: 3 of 4 right (75 %); level 3: 1 of 2 (50 %).
-        assert_eq!(
-            mastery_level(&[(2, true), (2, true), (3, true), (3, false)]),
-            2
-        );
+        assert_eq!(level(&[(2, true), (2, true), (3, true), (3, false)]), 2);
         // 2 of 3 right (66 %) everywhere: below 70 %.
-        assert_eq!(mastery_level(&[(1, true), (1, true), (1, false)]), 0);
+        assert_eq!(level(&[(1, true), (1, true), (1, false)]), 0);
         // 7 of 10 right at level 1: exactly 70 %.
         let mut seven = vec![(1, true); 7];
         seven.extend([(1, false); 3]);
-        assert_eq!(mastery_level(&seven), 1);
+        assert_eq!(level(&seven), 1);
     }
 }

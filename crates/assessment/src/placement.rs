@@ -135,7 +135,7 @@ impl Assessment {
         let closed = self
             .submit(user_id, attempt_id, AttemptKind::Placement, submission, now)
             .await?;
-        self.placement_of(&closed).await
+        self.placement_of(&closed.attempt).await
     }
 
     /// The result of a finished placement test.

@@ -37,6 +37,18 @@ impl Assessment {
         &self,
         course_id: Uuid,
     ) -> Result<QuizSettingsUpdate, AssessmentError> {
+        if let Some(hit) = self.cache.settings.get(&course_id).await {
+            return Ok(hit);
+        }
+        let settings = self.read_settings(course_id).await?;
+        self.cache
+            .settings
+            .insert(course_id, settings.clone())
+            .await;
+        Ok(settings)
+    }
+
+    async fn read_settings(&self, course_id: Uuid) -> Result<QuizSettingsUpdate, AssessmentError> {
         let Some(row) = quiz_settings::Entity::find_by_id(course_id)
             .one(&self.db)
             .await?
@@ -86,6 +98,7 @@ impl Assessment {
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => AssessmentError::NotFound,
             _ => AssessmentError::Db(e),
         })?;
-        self.stored_settings(course_id).await
+        self.cache.forget();
+        self.read_settings(course_id).await
     }
 }

@@ -20,6 +20,7 @@ use crate::dto::{
 };
 use crate::entity::{attempt, attempt_answer, question};
 use crate::grading::Item;
+use crate::mastery::{Graded, add_evidence};
 use crate::{Assessment, AssessmentError};
 
 /// Answers arriving this long after the deadline still count: the learner pressed
@@ -69,6 +70,13 @@ pub(crate) fn pool_entries(rows: &[question::Model]) -> Vec<PoolEntry> {
             })
         })
         .collect()
+}
+
+/// An attempt once closed, and whether closing it raised the learner's mastery of a
+/// competency (which may make lessons skippable).
+pub(crate) struct Closed {
+    pub attempt: attempt::Model,
+    pub mastery_rose: bool,
 }
 
 /// A new attempt, before it is stored.
@@ -126,6 +134,20 @@ impl Assessment {
             .order_by_asc(question::Column::Id)
             .all(&self.db)
             .await?)
+    }
+
+    /// One course's active questions, ordered by id as [`Self::active_pool`], from the
+    /// cache when fresh.
+    pub(crate) async fn course_pool(
+        &self,
+        course_id: Uuid,
+    ) -> Result<std::sync::Arc<Vec<question::Model>>, AssessmentError> {
+        if let Some(hit) = self.cache.pools.get(&course_id).await {
+            return Ok(hit);
+        }
+        let pool = std::sync::Arc::new(self.active_pool(&[course_id]).await?);
+        self.cache.pools.insert(course_id, pool.clone()).await;
+        Ok(pool)
     }
 
     pub(crate) async fn open_attempt(
@@ -221,7 +243,7 @@ impl Assessment {
         now: Timestamp,
     ) -> Result<attempt::Model, AssessmentError> {
         if status(&attempt)? == AttemptStatus::Open && now > attempt.deadline + GRACE {
-            self.close(&attempt, None, now).await
+            Ok(self.close(&attempt, None, now).await?.attempt)
         } else {
             Ok(attempt)
         }
@@ -236,10 +258,15 @@ impl Assessment {
         kind: AttemptKind,
         submission: &Submission,
         now: Timestamp,
-    ) -> Result<attempt::Model, AssessmentError> {
+    ) -> Result<Closed, AssessmentError> {
         let attempt = self.owned_attempt(user_id, attempt_id, kind).await?;
         match status(&attempt)? {
-            AttemptStatus::Submitted => return Ok(attempt),
+            AttemptStatus::Submitted => {
+                return Ok(Closed {
+                    attempt,
+                    mastery_rose: false,
+                });
+            }
             AttemptStatus::Expired => return Err(AssessmentError::AttemptTimeOver),
             AttemptStatus::Open => {}
         }
@@ -264,7 +291,7 @@ impl Assessment {
         }
         let closed = self.close(&attempt, Some(responses), now).await?;
         // Expired meanwhile by a concurrent request that saw the time run out.
-        if status(&closed)? == AttemptStatus::Expired {
+        if status(&closed.attempt)? == AttemptStatus::Expired {
             return Err(AssessmentError::AttemptTimeOver);
         }
         Ok(closed)
@@ -277,7 +304,7 @@ impl Assessment {
         attempt: &attempt::Model,
         responses: Option<Vec<Option<Response>>>,
         now: Timestamp,
-    ) -> Result<attempt::Model, AssessmentError> {
+    ) -> Result<Closed, AssessmentError> {
         let items = items(attempt)?;
         let (status, closed_at, responses) = match responses {
             Some(r) => (AttemptStatus::Submitted, now, r),
@@ -315,7 +342,17 @@ impl Assessment {
             .filter(attempt::Column::Status.eq(AttemptStatus::Open.as_str()))
             .exec(&txn)
             .await?;
+        let mut mastery_rose = false;
         if claimed.rows_affected == 1 {
+            let graded: Vec<Graded> = items
+                .iter()
+                .zip(&correct)
+                .map(|(item, correct)| Graded {
+                    competency: item.competency.clone(),
+                    level: item.level,
+                    correct: *correct,
+                })
+                .collect();
             let mut rows = Vec::with_capacity(total);
             for (position, ((item, response), correct)) in
                 items.iter().zip(&responses).zip(correct).enumerate()
@@ -337,6 +374,10 @@ impl Assessment {
                     correct: Set(correct),
                 });
             }
+            // Expired attempts are no evidence of anything.
+            if status == AttemptStatus::Submitted {
+                mastery_rose = add_evidence(&txn, attempt.user_id, &graded, now).await?;
+            }
             attempt_answer::Entity::insert_many(rows)
                 .exec_without_returning(&txn)
                 .await?;
@@ -344,10 +385,14 @@ impl Assessment {
         } else {
             txn.rollback().await?;
         }
-        attempt::Entity::find_by_id(attempt.id)
+        let attempt = attempt::Entity::find_by_id(attempt.id)
             .one(&self.db)
             .await?
-            .ok_or(AssessmentError::NotFound)
+            .ok_or(AssessmentError::NotFound)?;
+        Ok(Closed {
+            attempt,
+            mastery_rose,
+        })
     }
 
     /// The stored result of a closed attempt, with the answers and explanations.

@@ -3,7 +3,7 @@
 //! server started in this process (SQLite in a temporary folder, or PostgreSQL when
 //! `HOCVUSO_TEST_DATABASE_URL` is set).
 //!
-//! `cargo run --release -p hocvuso-bench --bin bench-quiz -- [seconds] [learners]`
+//! `cargo run --release -p hocvuso-bench --bin bench-quiz -- [seconds] [learners] [courses]`
 
 use std::time::{Duration, Instant};
 
@@ -44,8 +44,8 @@ async fn sign_in(app: &TestApp, identifier: &str, password: &str) -> String {
     body["access_token"].as_str().expect("token").to_owned()
 }
 
-/// A published course with a bank of 30 questions and a quiz without attempt limits.
-async fn quiz_course(app: &TestApp, client: &Client) {
+/// Signs in the administrator and a trainer, returning the trainer's token.
+async fn author(app: &TestApp, client: &Client) -> String {
     let (_, unit) = app
         .state
         .identity
@@ -62,9 +62,13 @@ async fn quiz_course(app: &TestApp, client: &Client) {
     call(client, app, Method::POST, "/api/v1/users", &admin, Some(json!({
         "full_name": "Giảng viên", "role": "trainer", "email": "gv@hocvuso.vn", "password": "Giảng dạy 2025!", "unit_id": unit.id
     }))).await;
-    let author = sign_in(app, "gv@hocvuso.vn", "Giảng dạy 2025!").await;
-    let course = call(client, app, Method::POST, "/api/v1/authoring/courses", &author, Some(json!({
-        "code": "bench-quiz", "title": "Kiểm tra", "summary": "Khoá học để đo tốc độ.",
+    sign_in(app, "gv@hocvuso.vn", "Giảng dạy 2025!").await
+}
+
+/// A published course with a bank of 30 questions and a quiz without attempt limits.
+async fn quiz_course(app: &TestApp, client: &Client, author: &str, code: &str) {
+    let course = call(client, app, Method::POST, "/api/v1/authoring/courses", author, Some(json!({
+        "code": code, "title": "Kiểm tra", "summary": "Khoá học để đo tốc độ.",
         "target_groups": ["citizen"], "level": 1, "competencies": ["4.2"], "estimated_minutes": 10, "pass_mark": 70
     }))).await;
     let id = course["id"].as_str().expect("id").to_owned();
@@ -73,7 +77,7 @@ async fn quiz_course(app: &TestApp, client: &Client) {
         app,
         Method::POST,
         &format!("/api/v1/authoring/courses/{id}/modules"),
-        &author,
+        author,
         Some(json!({"code": "m1", "title": "Một"})),
     )
     .await;
@@ -81,7 +85,7 @@ async fn quiz_course(app: &TestApp, client: &Client) {
         .as_str()
         .expect("module")
         .to_owned();
-    call(client, app, Method::POST, &format!("/api/v1/authoring/courses/{id}/modules/{module}/lessons"), &author, Some(json!({
+    call(client, app, Method::POST, &format!("/api/v1/authoring/courses/{id}/modules/{module}/lessons"), author, Some(json!({
         "slug": "bai-1", "title": "Bài một", "body": "Nội dung bài học.", "level": 1, "competencies": ["4.2"], "estimated_minutes": 5
     }))).await;
     for n in 0..30 {
@@ -107,12 +111,12 @@ async fn quiz_course(app: &TestApp, client: &Client) {
             app,
             Method::POST,
             &format!("/api/v1/authoring/courses/{id}/questions"),
-            &author,
+            author,
             Some(question),
         )
         .await;
     }
-    call(client, app, Method::PUT, &format!("/api/v1/authoring/courses/{id}/quiz"), &author, Some(json!({
+    call(client, app, Method::PUT, &format!("/api/v1/authoring/courses/{id}/quiz"), author, Some(json!({
         "question_count": 10, "time_limit_minutes": 20, "max_attempts": 0, "cooldown_minutes": 0, "grading": "highest"
     }))).await;
     call(
@@ -120,7 +124,7 @@ async fn quiz_course(app: &TestApp, client: &Client) {
         app,
         Method::POST,
         &format!("/api/v1/authoring/courses/{id}/publish"),
-        &author,
+        author,
         None,
     )
     .await;
@@ -151,11 +155,67 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(index).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
+/// Runs one request per (learner, course) pair, all learners at once, each learner's
+/// courses one after another; returns the wall time and each request's latency.
+async fn phase<F, Fut, T>(learners: &[Learner], courses: usize, request: F) -> (Duration, Vec<(Duration, T)>)
+where
+    F: Fn(Learner, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = T> + Send,
+    T: Send + 'static,
+{
+    let started = Instant::now();
+    let tasks: Vec<_> = learners
+        .iter()
+        .cloned()
+        .map(|learner| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let mut done = Vec::with_capacity(courses);
+                for course in 0..courses {
+                    let sent = Instant::now();
+                    let out = request(learner.clone(), course).await;
+                    done.push((sent.elapsed(), out));
+                }
+                done
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.expect("task"));
+    }
+    (started.elapsed(), all)
+}
+
+#[derive(Clone)]
+struct Learner {
+    index: usize,
+    client: Client,
+    base: String,
+    token: String,
+}
+
+fn course_code(n: usize) -> String {
+    format!("bench-quiz-{n}")
+}
+
+fn report(what: &str, count: usize, busy: Duration, latencies: &mut [Duration]) {
+    latencies.sort();
+    println!(
+        "  {what}: {count} in {:.1} s: {:.0}/s; p50 {:.1} ms, p99 {:.1} ms",
+        busy.as_secs_f64(),
+        count as f64 / busy.as_secs_f64(),
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
-    let learners: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(50);
+    let learner_count: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(400);
+    let courses: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
     let app = TestApp::spawn_with(|s| {
         s.http.workers = None;
         s.content.import_on_start = true;
@@ -165,9 +225,12 @@ async fn main() {
     })
     .await;
     let client = Client::new();
-    quiz_course(&app, &client).await;
-    let mut tokens = Vec::with_capacity(learners);
-    for n in 0..learners {
+    let trainer = author(&app, &client).await;
+    for n in 0..courses {
+        quiz_course(&app, &client, &trainer, &course_code(n)).await;
+    }
+    let mut learners = Vec::with_capacity(learner_count);
+    for n in 0..learner_count {
         let registered: Value = app
             .post_json("/api/v1/auth/register", &json!({
                 "phone": format!("09{:08}", n), "password": "Học vụ số 2025!", "full_name": "Người học", "target_group": "citizen"
@@ -180,59 +243,63 @@ async fn main() {
             .as_str()
             .expect("token")
             .to_owned();
-        call(
-            &client,
-            &app,
-            Method::PUT,
-            "/api/v1/me/courses/bench-quiz",
-            &token,
-            None,
-        )
-        .await;
-        tokens.push(token);
+        for course in 0..courses {
+            let path = format!("/api/v1/me/courses/{}", course_code(course));
+            call(&client, &app, Method::PUT, &path, &token, None).await;
+        }
+        learners.push(Learner {
+            index: n,
+            client: client.clone(),
+            base: app.url(""),
+            token,
+        });
     }
 
+    // Rounds: every learner starts an attempt in every course, then submits them all,
+    // so submissions are timed on their own, under the same concurrency.
     let until = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let tasks: Vec<_> = tokens
-        .into_iter()
-        .map(|token| {
-            let client = client.clone();
-            let base = app.url("");
-            tokio::spawn(async move {
-                let mut submits = Vec::new();
-                while Instant::now() < until {
-                    let view: Value = client
-                        .post(format!("{base}/api/v1/me/courses/bench-quiz/quiz/attempts"))
-                        .bearer_auth(&token)
-                        .send()
-                        .await
-                        .expect("start")
-                        .json()
-                        .await
-                        .expect("attempt");
-                    let id = view["id"].as_str().expect("attempt id").to_owned();
-                    let sent = Instant::now();
-                    let result = client
-                        .post(format!("{base}/api/v1/me/attempts/{id}/submit"))
-                        .bearer_auth(&token)
-                        .json(&answers(&view))
-                        .send()
-                        .await
-                        .expect("submit");
-                    assert!(result.status().is_success(), "submit: {}", result.status());
-                    submits.push(sent.elapsed());
-                }
-                submits
-            })
+    let (mut start_busy, mut submit_busy) = (Duration::ZERO, Duration::ZERO);
+    let (mut start_latencies, mut submit_latencies) = (Vec::new(), Vec::new());
+    while Instant::now() < until {
+        let (busy, started) = phase(&learners, courses, |l: Learner, course| async move {
+            let response = l
+                .client
+                .post(format!("{}/api/v1/me/courses/{}/quiz/attempts", l.base, course_code(course)))
+                .bearer_auth(&l.token)
+                .send()
+                .await
+                .expect("start");
+            assert!(response.status().is_success(), "start: {}", response.status());
+            ((l.index, course), response.json::<Value>().await.expect("attempt"))
         })
-        .collect();
-    let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await.expect("task"));
+        .await;
+        start_busy += busy;
+        let mut attempts = std::collections::HashMap::new();
+        for (latency, (key, view)) in started {
+            start_latencies.push(latency);
+            let id = view["id"].as_str().expect("attempt id").to_owned();
+            attempts.insert(key, (id, answers(&view)));
+        }
+        let attempts = std::sync::Arc::new(attempts);
+        let (busy, submitted) = phase(&learners, courses, move |l: Learner, course| {
+            let attempts = attempts.clone();
+            async move {
+                let (id, body) = attempts.get(&(l.index, course)).expect("attempt");
+                let response = l
+                    .client
+                    .post(format!("{}/api/v1/me/attempts/{id}/submit", l.base))
+                    .bearer_auth(&l.token)
+                    .json(body)
+                    .send()
+                    .await
+                    .expect("submit");
+                assert!(response.status().is_success(), "submit: {}", response.status());
+            }
+        })
+        .await;
+        submit_busy += busy;
+        submit_latencies.extend(submitted.into_iter().map(|(latency, ())| latency));
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort();
     let database = if std::env::var(hocvuso_testkit::TEST_DATABASE_URL).is_ok() {
         "postgresql"
     } else {
@@ -247,10 +314,8 @@ async fn main() {
         })
         .unwrap_or_default();
     println!(
-        "{database}: {} quiz submissions in {elapsed:.1} s by {learners} learners (each after starting its attempt): {:.0} submissions/s; submit p50 {:.1} ms, p99 {:.1} ms; {peak} (client and server)",
-        latencies.len(),
-        latencies.len() as f64 / elapsed,
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
+        "{database}: {learner_count} learners × {courses} courses, rounds of starting every attempt then submitting every attempt; {peak} (client and server)"
     );
+    report("quiz submissions", submit_latencies.len(), submit_busy, &mut submit_latencies);
+    report("attempt starts", start_latencies.len(), start_busy, &mut start_latencies);
 }

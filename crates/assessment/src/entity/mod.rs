@@ -2,5 +2,6 @@
 
 pub mod attempt;
 pub mod attempt_answer;
+pub mod mastery_tally;
 pub mod question;
 pub mod quiz_settings;

@@ -6,7 +6,8 @@ use super::*;
 use crate::dto::{CompetencyMastery, Submission};
 use crate::entity::attempt_answer;
 
-/// An attempt written by hand: `(question, competency, level, correct)` per answer.
+/// An attempt written by hand: `(question, competency, level, correct)` per answer;
+/// a submitted one adds its evidence as closing an attempt does.
 async fn hand_made(
     t: &TestDb,
     user_id: Uuid,
@@ -50,6 +51,19 @@ async fn hand_made(
         .insert(&t.db)
         .await
         .expect("answer");
+    }
+    if status == "submitted" {
+        let graded: Vec<crate::mastery::Graded> = answers
+            .iter()
+            .map(|(_, competency, level, correct)| crate::mastery::Graded {
+                competency: (*competency).to_owned(),
+                level: *level,
+                correct: *correct,
+            })
+            .collect();
+        crate::mastery::add_evidence(&t.db, user_id, &graded, closed_at)
+            .await
+            .expect("evidence");
     }
 }
 

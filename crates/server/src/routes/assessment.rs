@@ -212,7 +212,8 @@ async fn submit(
     ValidJson(body): ValidJson<Submission>,
 ) -> ApiResult<web::Json<AttemptResult>> {
     let user = caller.0.user_id;
-    let result = state.assessment.submit_attempt(user, *id, &body).await?;
+    let submitted = state.assessment.submit_final(user, *id, &body).await?;
+    let result = submitted.result;
     if let Some(course_id) = result.course_id {
         let standing = state.assessment.course_result(user, course_id).await?;
         let plan =
@@ -224,7 +225,9 @@ async fn submit(
             .learning
             .record_assessment(user, &plan, score, standing.passed)
             .await?;
-        apply_mastery(&state, user).await?;
+        if submitted.mastery_rose {
+            apply_mastery(&state, user).await?;
+        }
     }
     Ok(web::Json(result))
 }
