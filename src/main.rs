@@ -42,6 +42,22 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The keys signing completion records, in `certification.keys_folder`
+    /// (default `data/keys/credentials`).
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Creates the first signing key.
+    Generate,
+    /// Adds a new signing key; older keys stay published so their records still verify.
+    Rotate,
+    /// Lists the keys (`kid`, file), marking the one that signs.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -113,6 +129,34 @@ impl From<StartError> for Failure {
     }
 }
 
+fn keys(settings: &Settings, command: &KeysCommand) -> Result<(), Failure> {
+    use hocvuso_certification::keyring;
+    let folder = settings.credential_keys_folder();
+    let refused = |e: hocvuso_certification::CertificationError| Failure::Refused(e.to_string());
+    match command {
+        KeysCommand::Generate | KeysCommand::Rotate => {
+            let key = if matches!(command, KeysCommand::Generate) {
+                keyring::generate(&folder)
+            } else {
+                keyring::rotate(&folder)
+            }
+            .map_err(refused)?;
+            println!(
+                "new signing key {} in {}; restart the servers to sign with it",
+                key.kid,
+                key.path.display()
+            );
+        }
+        KeysCommand::List => {
+            for key in keyring::list(&folder).map_err(refused)? {
+                let role = if key.signing { "signs" } else { "verifies" };
+                println!("{}  {role:8}  {}", key.kid, key.path.display());
+            }
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -145,6 +189,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     telemetry::init(&settings.log);
     match cli.command {
         Command::Serve => serve(settings).await,
+        Command::Keys { command } => keys(&settings, &command),
         Command::Migrate => {
             let db = hocvuso_server::connect(&settings).await?;
             hocvuso_server::migrate(&db).await?;

@@ -10,6 +10,7 @@ mod m20261128_000004_direct_uploads;
 mod m20261128_000005_enrollment;
 mod m20261128_000006_assessment;
 mod m20261129_000007_mastery_tallies;
+mod m20261129_000008_certification;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_enrollment::Migration),
             Box::new(m20261128_000006_assessment::Migration),
             Box::new(m20261129_000007_mastery_tallies::Migration),
+            Box::new(m20261129_000008_certification::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::support::{Session, TestApp, expect_problem, learner, send, trainer, ward_admin};
 
-const SCAMS: &str = "nhan-dien-lua-dao-truc-tuyen";
+pub(crate) const SCAMS: &str = "nhan-dien-lua-dao-truc-tuyen";
 
 async fn call(
     app: &TestApp,
@@ -29,7 +29,7 @@ async fn json_of(response: reqwest::Response, status: u16) -> Value {
     response.json().await.expect("json")
 }
 
-async fn bank(app: &TestApp, code: &str) -> Vec<QuestionDetail> {
+pub(crate) async fn bank(app: &TestApp, code: &str) -> Vec<QuestionDetail> {
     let structure = app
         .state
         .courses
@@ -45,7 +45,7 @@ async fn bank(app: &TestApp, code: &str) -> Vec<QuestionDetail> {
 
 /// Right (or, with `right = false`, wrong) answers to the questions an attempt shows,
 /// worked out from the bank as only the server knows it.
-fn answers(view: &Value, bank: &[QuestionDetail], right: bool) -> Value {
+pub(crate) fn answers(view: &Value, bank: &[QuestionDetail], right: bool) -> Value {
     let list: Vec<Value> = view["questions"]
         .as_array()
         .expect("questions")
@@ -113,7 +113,7 @@ fn answers(view: &Value, bank: &[QuestionDetail], right: bool) -> Value {
     json!({"answers": list})
 }
 
-async fn enrol(app: &TestApp, who: &Session, code: &str) -> Value {
+pub(crate) async fn enrol(app: &TestApp, who: &Session, code: &str) -> Value {
     json_of(
         call(
             app,

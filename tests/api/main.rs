@@ -6,6 +6,7 @@ mod access;
 mod assessment;
 mod authoring;
 mod catalog;
+mod certification;
 mod foundation;
 mod identity;
 mod learning;

@@ -116,16 +116,17 @@ pub(crate) async fn add_evidence(
     }
     let competencies: BTreeSet<String> = sums.keys().map(|(c, _)| (*c).to_owned()).collect();
     let before = levels(db, user_id, &competencies).await?;
-    let rows = sums
-        .iter()
-        .map(|((competency, level), (answered, correct))| mastery_tally::ActiveModel {
-            user_id: Set(user_id),
-            competency: Set((*competency).to_owned()),
-            level: Set(*level),
-            answered: Set(*answered),
-            correct: Set(*correct),
-            updated_at: Set(at),
-        });
+    let rows =
+        sums.iter().map(
+            |((competency, level), (answered, correct))| mastery_tally::ActiveModel {
+                user_id: Set(user_id),
+                competency: Set((*competency).to_owned()),
+                level: Set(*level),
+                answered: Set(*answered),
+                correct: Set(*correct),
+                updated_at: Set(at),
+            },
+        );
     mastery_tally::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([

@@ -157,7 +157,11 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 /// Runs one request per (learner, course) pair, all learners at once, each learner's
 /// courses one after another; returns the wall time and each request's latency.
-async fn phase<F, Fut, T>(learners: &[Learner], courses: usize, request: F) -> (Duration, Vec<(Duration, T)>)
+async fn phase<F, Fut, T>(
+    learners: &[Learner],
+    courses: usize,
+    request: F,
+) -> (Duration, Vec<(Duration, T)>)
 where
     F: Fn(Learner, usize) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = T> + Send,
@@ -264,13 +268,24 @@ async fn main() {
         let (busy, started) = phase(&learners, courses, |l: Learner, course| async move {
             let response = l
                 .client
-                .post(format!("{}/api/v1/me/courses/{}/quiz/attempts", l.base, course_code(course)))
+                .post(format!(
+                    "{}/api/v1/me/courses/{}/quiz/attempts",
+                    l.base,
+                    course_code(course)
+                ))
                 .bearer_auth(&l.token)
                 .send()
                 .await
                 .expect("start");
-            assert!(response.status().is_success(), "start: {}", response.status());
-            ((l.index, course), response.json::<Value>().await.expect("attempt"))
+            assert!(
+                response.status().is_success(),
+                "start: {}",
+                response.status()
+            );
+            (
+                (l.index, course),
+                response.json::<Value>().await.expect("attempt"),
+            )
         })
         .await;
         start_busy += busy;
@@ -293,7 +308,11 @@ async fn main() {
                     .send()
                     .await
                     .expect("submit");
-                assert!(response.status().is_success(), "submit: {}", response.status());
+                assert!(
+                    response.status().is_success(),
+                    "submit: {}",
+                    response.status()
+                );
             }
         })
         .await;
@@ -316,6 +335,16 @@ async fn main() {
     println!(
         "{database}: {learner_count} learners × {courses} courses, rounds of starting every attempt then submitting every attempt; {peak} (client and server)"
     );
-    report("quiz submissions", submit_latencies.len(), submit_busy, &mut submit_latencies);
-    report("attempt starts", start_latencies.len(), start_busy, &mut start_latencies);
+    report(
+        "quiz submissions",
+        submit_latencies.len(),
+        submit_busy,
+        &mut submit_latencies,
+    );
+    report(
+        "attempt starts",
+        start_latencies.len(),
+        start_busy,
+        &mut start_latencies,
+    );
 }

@@ -58,6 +58,14 @@ pub struct CourseProgress {
     pub lessons: Vec<LessonProgressView>,
 }
 
+/// A completed course, as certification needs it.
+#[derive(Debug, Clone)]
+pub struct CompletedCourse {
+    pub course_id: Uuid,
+    pub completed_at: DateTime<Utc>,
+    pub final_score: Option<i32>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LessonProgressView {
     pub lesson_id: Uuid,
@@ -329,6 +337,25 @@ impl Learning {
             return Err(EnrollmentError::LessonLocked);
         }
         Ok(lesson)
+    }
+
+    /// The courses a learner has completed, with when, and the final score when the
+    /// course had a final assessment.
+    pub async fn completions(&self, user: Uuid) -> Result<Vec<CompletedCourse>, EnrollmentError> {
+        Ok(enrollment::Entity::find()
+            .filter(enrollment::Column::UserId.eq(user))
+            .filter(enrollment::Column::CompletedAt.is_not_null())
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|e| {
+                Some(CompletedCourse {
+                    course_id: e.course_id,
+                    completed_at: e.completed_at?,
+                    final_score: e.final_score,
+                })
+            })
+            .collect())
     }
 
     /// Records the final assessment's outcome (the score as the course grades it) and

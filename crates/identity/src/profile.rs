@@ -69,6 +69,20 @@ impl Identity {
             .ok_or(IdentityError::NotFound)
     }
 
+    /// The name and citizen ID a completion record is issued in, for the certification
+    /// domain (which keeps only a keyed hash of the ID).
+    pub async fn credential_subject(
+        &self,
+        user_id: Uuid,
+    ) -> Result<(String, Option<Cccd>), IdentityError> {
+        let user = self.find_user(user_id).await?;
+        let cccd = match user.cccd_encrypted.as_deref() {
+            Some(sealed) => Some(self.vault.decrypt(sealed)?),
+            None => None,
+        };
+        Ok((user.full_name, cccd))
+    }
+
     pub async fn me(&self, principal: &Principal) -> Result<UserView, IdentityError> {
         let user = self.find_user(principal.user_id).await?;
         self.view(&user, true)

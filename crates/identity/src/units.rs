@@ -253,6 +253,26 @@ impl Identity {
         Ok(Page::from_rows(views, page.limit(), |u| u.id))
     }
 
+    /// Everyone `principal` administers (their unit is in scope).
+    pub async fn administered_users(
+        &self,
+        principal: &Principal,
+    ) -> Result<HashSet<Uuid>, IdentityError> {
+        let scope: Vec<Uuid> = self.scope_of(principal).await?.into_iter().collect();
+        if scope.is_empty() {
+            return Ok(HashSet::new());
+        }
+        Ok(user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::UnitId.is_in(scope))
+            .into_tuple::<Uuid>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     async fn subtree(&self, root: Uuid) -> Result<HashSet<Uuid>, IdentityError> {
         self.descendants(vec![root]).await
     }

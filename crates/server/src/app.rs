@@ -22,6 +22,7 @@ pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        .configure(routes::certification::public_routes)
         .service(
             scope(API_PREFIX)
                 .configure(routes::identity::routes)
@@ -29,7 +30,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(routes::authoring::routes)
                 .configure(routes::media::routes)
                 .configure(routes::learning::routes)
-                .configure(routes::assessment::routes),
+                .configure(routes::assessment::routes)
+                .configure(routes::certification::routes),
         );
 }
 

@@ -23,6 +23,42 @@ pub struct Settings {
     /// Sign-in through the national identity provider (VNeID); off when absent.
     pub oidc: Option<OidcSettings>,
     pub content: ContentSettings,
+    pub certification: CertificationSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CertificationSettings {
+    /// The address the public reaches this deployment at: records, QR codes and status
+    /// lists point there.
+    pub public_url: String,
+    /// The issuing organisation, as records and certificates name it.
+    pub issuer_name: String,
+    /// A folder of Ed25519 PKCS#8 PEM keys signing records (`hocvuso keys …`); default
+    /// `data_dir/keys/credentials`, its first key generated when empty.
+    pub keys_folder: Option<PathBuf>,
+    /// The signing keys as concatenated PEM blocks, the first signing (for deployments
+    /// that pass secrets in the environment); overrides the folder.
+    pub keys_pem: Option<String>,
+    /// 32 random bytes, base64: the key of the citizen-ID hash in records, shared with
+    /// the identity platform that matches them. When unset, read from (or generated
+    /// into) `data_dir/keys/credential-subject.key`.
+    pub subject_key: Option<String>,
+    /// Days a record stays valid; records do not expire when unset.
+    pub validity_days: Option<u32>,
+}
+
+impl Default for CertificationSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://localhost:8080".into(),
+            issuer_name: "Nền tảng Bình dân học vụ số (Hocvuso)".into(),
+            keys_folder: None,
+            keys_pem: None,
+            subject_key: None,
+            validity_days: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -196,6 +232,7 @@ impl Default for Settings {
             rate_limits: RateLimitSettings::default(),
             oidc: None,
             content: ContentSettings::default(),
+            certification: CertificationSettings::default(),
         }
     }
 }
@@ -268,6 +305,13 @@ impl Settings {
                 self.data_dir.join("hocvuso.db").display()
             )
         })
+    }
+
+    pub fn credential_keys_folder(&self) -> PathBuf {
+        self.certification
+            .keys_folder
+            .clone()
+            .unwrap_or_else(|| self.keys_folder().join("credentials"))
     }
 
     pub fn keys_folder(&self) -> PathBuf {

@@ -22,6 +22,7 @@ pub mod telemetry;
 use std::sync::Arc;
 
 use hocvuso_assessment::Assessment;
+use hocvuso_certification::Certification;
 use hocvuso_courses::Courses;
 use hocvuso_enrollment::Learning;
 use hocvuso_identity::{Identity, OidcSignIn};
@@ -130,8 +131,10 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             "curriculum imported"
         );
     }
+    let certification = Certification::new(db.clone(), secrets::certification(&settings)?);
     Ok(AppState {
         learning: Learning::new(db.clone()),
+        certification,
         assessment,
         db,
         blobs,

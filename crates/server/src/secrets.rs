@@ -5,6 +5,7 @@ use std::path::Path;
 
 use chrono::Duration;
 use data_encoding::BASE64;
+use hocvuso_certification::{CertificationConfig, IssuerProfile, KeyRing};
 use hocvuso_identity::{AccessTokens, PiiVault};
 use hocvuso_keys::Ed25519Key;
 
@@ -45,13 +46,52 @@ pub fn pii_vault(settings: &Settings) -> Result<PiiVault, StartError> {
         Some(key) => key.clone(),
         None => read_or_create_secret(&settings.keys_folder().join("pii.key"))?,
     };
+    Ok(PiiVault::new(&secret_bytes(&encoded, "PII key")?))
+}
+
+fn secret_bytes(encoded: &str, what: &str) -> Result<[u8; 32], StartError> {
     let bytes = BASE64
         .decode(encoded.trim().as_bytes())
-        .map_err(|_| StartError::Keys("the PII key is not base64".into()))?;
-    let secret: [u8; 32] = bytes
+        .map_err(|_| StartError::Keys(format!("the {what} is not base64")))?;
+    bytes
         .try_into()
-        .map_err(|_| StartError::Keys("the PII key must be 32 bytes".into()))?;
-    Ok(PiiVault::new(&secret))
+        .map_err(|_| StartError::Keys(format!("the {what} must be 32 bytes")))
+}
+
+/// How records are signed and by whom; the embedded default generates the first
+/// signing key and says where it put it.
+pub fn certification(settings: &Settings) -> Result<CertificationConfig, StartError> {
+    let keys_error = |e: hocvuso_certification::CertificationError| StartError::Keys(e.to_string());
+    let section = &settings.certification;
+    let keys = match (&section.keys_pem, &section.keys_folder) {
+        (Some(pems), _) => KeyRing::from_pems(pems).map_err(keys_error)?,
+        // A configured folder must hold keys: generating one would split a deployment.
+        (None, Some(folder)) => KeyRing::from_folder(folder).map_err(keys_error)?,
+        (None, None) => {
+            let folder = settings.credential_keys_folder();
+            let (ring, generated) =
+                KeyRing::from_folder_or_generate(&folder).map_err(keys_error)?;
+            if generated {
+                tracing::info!(path = %folder.display(), kid = %ring.signing().kid(), "generated the credential signing key");
+            }
+            ring
+        }
+    };
+    let subject = match &section.subject_key {
+        Some(key) => key.clone(),
+        None => read_or_create_secret(&settings.keys_folder().join("credential-subject.key"))?,
+    };
+    Ok(CertificationConfig {
+        issuer: IssuerProfile {
+            public_url: section.public_url.trim_end_matches('/').to_owned(),
+            name: section.issuer_name.clone(),
+        },
+        keys,
+        subject_key: secret_bytes(&subject, "credential subject key")?,
+        validity: section
+            .validity_days
+            .map(|days| Duration::days(i64::from(days))),
+    })
 }
 
 fn read_or_create_secret(path: &Path) -> Result<String, StartError> {

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use hocvuso_assessment::Assessment;
+use hocvuso_certification::Certification;
 use hocvuso_courses::Courses;
 use hocvuso_enrollment::Learning;
 use hocvuso_identity::Identity;
@@ -20,5 +21,6 @@ pub struct AppState {
     pub courses: Courses,
     pub learning: Learning,
     pub assessment: Assessment,
+    pub certification: Certification,
     pub rate_limits: RateLimits,
 }

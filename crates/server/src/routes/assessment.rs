@@ -221,10 +221,13 @@ async fn submit(
                 .await?
                 .ok_or_else(|| ApiError(Problem::not_found()))?;
         let score = i32::try_from(standing.score_percent.unwrap_or(0)).unwrap_or(0);
-        state
+        let progress = state
             .learning
             .record_assessment(user, &plan, score, standing.passed)
             .await?;
+        if progress.enrollment.completed_at.is_some() {
+            super::certification::certify_completions(&state, user).await?;
+        }
         if submitted.mastery_rose {
             apply_mastery(&state, user).await?;
         }

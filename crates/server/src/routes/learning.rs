@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use async_trait::async_trait;
 use hocvuso_courses::dto::LessonView;
 use hocvuso_enrollment::enrol::{CourseProgress, EnrollmentView, LessonProgressView};
-use hocvuso_enrollment::progress::{EventResult, EventStatus, ProgressEvent};
+use hocvuso_enrollment::progress::{EventKind, EventResult, EventStatus, ProgressEvent};
 use hocvuso_enrollment::{CoursePlan, CoursePlans, EnrollmentError, PlannedLesson};
 use hocvuso_kernel::problem::ProblemBody;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,13 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::middleware::lang_of;
 use crate::state::AppState;
+
+/// Whether a batch may complete a course (only a lesson's completion can).
+fn completes_lessons(items: &[Result<ProgressEvent, String>]) -> bool {
+    items
+        .iter()
+        .any(|item| matches!(item, Ok(event) if event.kind == EventKind::Completed))
+}
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(my_courses)
@@ -244,18 +251,18 @@ async fn record_one(
     caller: Authenticated,
     event: web::Json<ProgressEvent>,
 ) -> ApiResult<web::Json<EventResult>> {
+    let items = vec![Ok(event.into_inner())];
+    let completes_lessons = completes_lessons(&items);
     let mut results = state
         .learning
-        .record(
-            caller.0.user_id,
-            vec![Ok(event.into_inner())],
-            &Plans(&state),
-            lang_of(&req),
-        )
+        .record(caller.0.user_id, items, &Plans(&state), lang_of(&req))
         .await?;
     let result = results
         .pop()
         .ok_or_else(|| ApiError(hocvuso_kernel::Problem::internal(&"no result")))?;
+    if completes_lessons && result.status == EventStatus::Accepted {
+        super::certification::certify_completions(&state, caller.0.user_id).await?;
+    }
     match result.code.as_deref() {
         Some("not_enrolled") => Err(EnrollmentError::NotEnrolled.into()),
         Some(code) => Err(ApiError(hocvuso_kernel::Problem::bad_request(
@@ -306,15 +313,19 @@ async fn sync(
     batch: web::Json<SyncBatch>,
 ) -> ApiResult<web::Json<SyncResults>> {
     let events = batch.into_inner().events;
-    let items = events
+    let items: Vec<_> = events
         .into_iter()
         .map(|value| serde_json::from_value::<ProgressEvent>(value).map_err(|e| e.to_string()))
         .collect();
+    let completes_lessons = completes_lessons(&items);
     let results = state
         .learning
         .record(caller.0.user_id, items, &Plans(&state), lang_of(&req))
         .await?;
     let count = |status| results.iter().filter(|r| r.status == status).count();
+    if completes_lessons && count(EventStatus::Accepted) > 0 {
+        super::certification::certify_completions(&state, caller.0.user_id).await?;
+    }
     Ok(web::Json(SyncResults {
         accepted: count(EventStatus::Accepted),
         duplicates: count(EventStatus::Duplicate),

@@ -2,6 +2,7 @@
 
 pub mod assessment;
 pub mod authoring;
+pub mod certification;
 pub mod courses;
 pub mod identity;
 pub mod learning;

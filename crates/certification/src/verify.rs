@@ -1,0 +1,174 @@
+//! Verification, for anyone: by the code printed on a certificate, or by the token
+//! itself. A token's signature must verify with one of our published keys (the
+//! algorithm is ours to fix, never the token's); then our records say whether it is
+//! revoked, expired or unknown.
+//!
+//! Scanned QR codes and integrations verify the same records over and over, so
+//! verdicts are kept briefly in memory: a revocation on this server clears them at
+//! once; other servers of a deployment see it within [`TTL`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use hocvuso_kernel::time::now;
+use moka::future::Cache;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::code::VerificationCode;
+use crate::credential::{TokenProblem, summary, verify};
+use crate::dto::{Verification, VerificationStatus};
+use crate::entity::credential;
+use crate::{Certification, CertificationError};
+
+pub const TTL: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+pub(crate) struct VerifiedCache {
+    by_code: Cache<String, Arc<Verification>>,
+    by_token: Cache<[u8; 32], Arc<Verification>>,
+}
+
+fn cache<K: std::hash::Hash + Eq + Send + Sync + 'static>() -> Cache<K, Arc<Verification>> {
+    Cache::builder()
+        .max_capacity(100_000)
+        .time_to_live(TTL)
+        .build()
+}
+
+impl Default for VerifiedCache {
+    fn default() -> Self {
+        Self {
+            by_code: cache(),
+            by_token: cache(),
+        }
+    }
+}
+
+impl VerifiedCache {
+    pub(crate) fn forget(&self) {
+        self.by_code.invalidate_all();
+        self.by_token.invalidate_all();
+    }
+}
+
+fn verdict(status: VerificationStatus, at: DateTime<Utc>) -> Verification {
+    Verification {
+        status,
+        checked_at: at,
+        code: None,
+        holder_name: None,
+        course_title: None,
+        issued_at: None,
+        revoked_at: None,
+        revocation_reason: None,
+        replaced_by: None,
+        credential: None,
+    }
+}
+
+impl Certification {
+    /// Verifies the record behind a code as a person typed it.
+    pub async fn verify_code(&self, input: &str) -> Result<Verification, CertificationError> {
+        let code = VerificationCode::parse(input)?;
+        if let Some(hit) = self.verified.by_code.get(code.as_str()).await {
+            return Ok((*hit).clone());
+        }
+        let at = now();
+        let found = credential::Entity::find()
+            .filter(credential::Column::Code.eq(code.as_str()))
+            .one(&self.db)
+            .await?;
+        let result = match found {
+            None => verdict(VerificationStatus::NotFound, at),
+            // Our own token, checked again: a record altered in the database, or whose
+            // key was withdrawn, must not pass.
+            Some(row) => match verify(&row.token, &self.config.keys) {
+                Ok(claims) => self.standing(&row, claims, at).await?,
+                Err(_) => verdict(VerificationStatus::BadSignature, at),
+            },
+        };
+        self.verified
+            .by_code
+            .insert(code.as_str().to_owned(), Arc::new(result.clone()))
+            .await;
+        Ok(result)
+    }
+
+    /// Verifies a token as presented.
+    pub async fn verify_token(&self, token: &str) -> Result<Verification, CertificationError> {
+        let token = token.trim();
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(hit) = self.verified.by_token.get(&digest).await {
+            return Ok((*hit).clone());
+        }
+        let at = now();
+        let result = match verify(token, &self.config.keys) {
+            Err(TokenProblem::Malformed) => return Err(CertificationError::MalformedToken),
+            Err(TokenProblem::BadSignature) => verdict(VerificationStatus::BadSignature, at),
+            Ok(claims) => {
+                let id = claims["id"]
+                    .as_str()
+                    .and_then(|id| id.strip_prefix("urn:uuid:"))
+                    .and_then(|id| Uuid::parse_str(id).ok());
+                let found = match id {
+                    Some(id) => credential::Entity::find_by_id(id).one(&self.db).await?,
+                    None => None,
+                };
+                match found {
+                    Some(row) => self.standing(&row, claims, at).await?,
+                    None => verdict(VerificationStatus::NotFound, at),
+                }
+            }
+        };
+        self.verified
+            .by_token
+            .insert(digest, Arc::new(result.clone()))
+            .await;
+        Ok(result)
+    }
+
+    /// A genuine record's standing: revoked, expired or valid, with its claims.
+    async fn standing(
+        &self,
+        row: &credential::Model,
+        claims: Value,
+        at: DateTime<Utc>,
+    ) -> Result<Verification, CertificationError> {
+        let status = if row.revoked_at.is_some() {
+            VerificationStatus::Revoked
+        } else if row.valid_until.is_some_and(|until| until <= at) {
+            VerificationStatus::Expired
+        } else {
+            VerificationStatus::Valid
+        };
+        let replaced_by = if row.revoked_at.is_some() {
+            credential::Entity::find()
+                .filter(credential::Column::Replaces.eq(row.id))
+                .one(&self.db)
+                .await?
+                .and_then(|newer| VerificationCode::parse(&newer.code).ok())
+                .map(|code| code.to_string())
+        } else {
+            None
+        };
+        let facts = summary(&claims);
+        Ok(Verification {
+            status,
+            checked_at: at,
+            code: VerificationCode::parse(&row.code)
+                .ok()
+                .map(|c| c.to_string()),
+            holder_name: Some(facts.holder_name),
+            course_title: Some(facts.course_title),
+            issued_at: Some(row.issued_at),
+            revoked_at: row.revoked_at,
+            revocation_reason: row.revocation_reason.clone(),
+            replaced_by,
+            credential: Some(claims),
+        })
+    }
+}

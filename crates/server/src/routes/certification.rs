@@ -1,0 +1,543 @@
+//! Completion records: the learner's own, public verification (JSON, and an HTML page
+//! for scanned QR codes), the keys and status lists verifiers fetch, revocation and
+//! re-issue by administrators, and PDF certificates singly or as a streamed ZIP.
+
+use std::collections::HashSet;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use hocvuso_certification::certificate::CertificateFilter;
+use hocvuso_certification::dto::{
+    CredentialEvent, CredentialView, ReasonRequest, Verification, VerifyRequest,
+};
+use hocvuso_certification::issue::Completion;
+use hocvuso_certification::{AchievementSpec, Competency, Holder, Jwks};
+use hocvuso_kernel::problem::ProblemBody;
+use hocvuso_kernel::{Problem, Role};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::Authenticated;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ValidJson, ValidQuery};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(my_credentials)
+        .service(credential)
+        .service(certificate_pdf)
+        .service(verify_code)
+        .service(verify_token)
+        .service(status_list)
+        .service(issuer_profile)
+        .service(revoke)
+        .service(reissue)
+        .service(events)
+        .service(certificates_zip);
+}
+
+/// Outside `/api/v1`: where verifiers and phones expect them.
+pub fn public_routes(cfg: &mut ServiceConfig) {
+    cfg.service(jwks).service(page).service(page_form);
+}
+
+async fn holder_of(state: &AppState, user: Uuid) -> ApiResult<Holder> {
+    let (name, cccd) = state.identity.credential_subject(user).await?;
+    Ok(Holder {
+        name,
+        national_id: cccd.map(|c| c.as_str().to_owned()),
+    })
+}
+
+async fn achievement_of(state: &AppState, course_id: Uuid) -> ApiResult<Option<AchievementSpec>> {
+    let Some(structure) = state.courses.structure(course_id).await? else {
+        return Ok(None);
+    };
+    let summary = match state.courses.course(&structure.code).await {
+        Ok(detail) => detail.value.course.summary.clone(),
+        // Archived since: the record still names the course.
+        Err(_) => structure.title.clone(),
+    };
+    let framework = state.courses.framework().await?;
+    let name_of = |code: &str| {
+        framework
+            .domains
+            .iter()
+            .flat_map(|d| &d.competencies)
+            .find(|c| c.code == code)
+            .map_or_else(|| code.to_owned(), |c| c.name.clone())
+    };
+    Ok(Some(AchievementSpec {
+        course_code: structure.code.clone(),
+        title: structure.title.clone(),
+        summary,
+        level: structure.level,
+        pass_mark: u32::try_from(structure.pass_mark).unwrap_or(0),
+        has_final_quiz: state.assessment.has_final_quiz(course_id).await?,
+        competencies: structure
+            .competencies
+            .iter()
+            .map(|code| Competency {
+                code: code.clone(),
+                name: name_of(code),
+            })
+            .collect(),
+    }))
+}
+
+/// Issues a record for every course the learner completed and holds none for. Called
+/// after anything that may complete a course, and when a learner lists their records
+/// (which also heals a record lost to a crash between completion and issue).
+pub(crate) async fn certify_completions(state: &AppState, user: Uuid) -> ApiResult<()> {
+    let completed = state.learning.completions(user).await?;
+    if completed.is_empty() {
+        return Ok(());
+    }
+    let certified: HashSet<Uuid> = state
+        .certification
+        .certified_courses(user)
+        .await?
+        .into_iter()
+        .collect();
+    let missing: Vec<_> = completed
+        .into_iter()
+        .filter(|c| !certified.contains(&c.course_id))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let holder = holder_of(state, user).await?;
+    for done in missing {
+        let Some(achievement) = achievement_of(state, done.course_id).await? else {
+            continue;
+        };
+        let completion = Completion {
+            user_id: user,
+            course_id: done.course_id,
+            completed_at: done.completed_at,
+            score_percent: done
+                .final_score
+                .and_then(|s| u32::try_from(s).ok())
+                .unwrap_or(100),
+        };
+        state
+            .certification
+            .issue(&completion, &holder, &achievement)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The caller's completion records, newest first (revoked ones included, marked).
+#[utoipa::path(
+    tag = "certification",
+    security(("bearer" = [])),
+    responses((status = OK, body = Vec<CredentialView>))
+)]
+#[get("/me/credentials")]
+async fn my_credentials(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> ApiResult<web::Json<Vec<CredentialView>>> {
+    let user = caller.0.user_id;
+    certify_completions(&state, user).await?;
+    Ok(web::Json(state.certification.records_of(user).await?))
+}
+
+/// A record, for its holder or an administrator of the holder's unit.
+async fn readable_record(
+    state: &AppState,
+    caller: &Authenticated,
+    id: Uuid,
+) -> ApiResult<hocvuso_certification::entity::credential::Model> {
+    let record = state.certification.record(id).await?;
+    if record.user_id == caller.0.user_id
+        || (caller.0.is(Role::Admin)
+            && state
+                .identity
+                .administers_user(&caller.0, record.user_id)
+                .await?)
+    {
+        Ok(record)
+    } else {
+        Err(ApiError(Problem::not_found()))
+    }
+}
+
+/// One record with its signed token, for its holder or an administrator in scope.
+#[utoipa::path(
+    tag = "certification",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = OK, body = CredentialView),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/credentials/{id}")]
+async fn credential(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<CredentialView>> {
+    let record = readable_record(&state, &caller, *id).await?;
+    Ok(web::Json(state.certification.view(&record)?))
+}
+
+/// The record's certificate as a PDF (A4 landscape, with its code and QR code).
+#[utoipa::path(
+    tag = "certification",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = OK, content_type = "application/pdf", body = Vec<u8>),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/credentials/{id}/certificate.pdf")]
+async fn certificate_pdf(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let record = readable_record(&state, &caller, *id).await?;
+    let certification = state.certification.clone();
+    let pdf = web::block(move || certification.certificate_pdf(&record))
+        .await
+        .map_err(|e| ApiError(Problem::internal(&e)))??;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"chung-nhan-{id}.pdf\""),
+        ))
+        .body(pdf))
+}
+
+/// Verifies a record by the code printed on it (no sign-in). Case, hyphens and the
+/// letters I, L, O for 1 and 0 are forgiven.
+#[utoipa::path(
+    tag = "verification",
+    params(("code" = String, Path, example = "7KQ2M-9XH4D")),
+    responses(
+        (status = OK, body = Verification, description = "`status`: valid, revoked, expired, not_found or bad_signature"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`malformed_code`"),
+    )
+)]
+#[get("/verify/{code}")]
+async fn verify_code(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> ApiResult<web::Json<Verification>> {
+    Ok(web::Json(state.certification.verify_code(&code).await?))
+}
+
+/// Verifies a record presented as its signed token (VC-JWT), no sign-in.
+#[utoipa::path(
+    tag = "verification",
+    request_body = VerifyRequest,
+    responses(
+        (status = OK, body = Verification, description = "`status`: valid, revoked, expired, not_found or bad_signature"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`malformed_token`"),
+    )
+)]
+#[post("/verify")]
+async fn verify_token(
+    state: web::Data<AppState>,
+    ValidJson(body): ValidJson<VerifyRequest>,
+) -> ApiResult<web::Json<Verification>> {
+    Ok(web::Json(
+        state.certification.verify_token(&body.token).await?,
+    ))
+}
+
+/// A Bitstring Status List credential (revocation), as a signed VC-JWT.
+#[utoipa::path(
+    tag = "verification",
+    params(("id" = i32, Path)),
+    responses(
+        (status = OK, content_type = "application/vc+jwt", body = String),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/status-lists/{id}")]
+async fn status_list(state: web::Data<AppState>, id: web::Path<i32>) -> ApiResult<HttpResponse> {
+    let token = state.certification.status_list(*id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vc+jwt")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .body(token))
+}
+
+/// The issuing organisation's Open Badges profile.
+#[utoipa::path(
+    tag = "verification",
+    responses((status = OK, body = Object))
+)]
+#[get("/issuer")]
+async fn issuer_profile(state: web::Data<AppState>) -> web::Json<serde_json::Value> {
+    web::Json(state.certification.issuer().profile_json())
+}
+
+/// Every public key that has signed records (they never expire, so retired keys stay).
+#[utoipa::path(
+    tag = "verification",
+    responses((status = OK, body = Jwks, content_type = "application/jwk-set+json"))
+)]
+#[get("/.well-known/jwks.json")]
+async fn jwks(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/jwk-set+json")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(state.certification.jwks())
+}
+
+/// The page a certificate's QR code opens: Vietnamese, no JavaScript.
+#[utoipa::path(
+    tag = "verification",
+    params(("code" = String, Path)),
+    responses((status = OK, content_type = "text/html", body = String))
+)]
+#[get("/v/{code}")]
+async fn page(state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
+    let issuer = state.certification.issuer();
+    let (status, html) = match state.certification.verify_code(&code).await {
+        Ok(verification) => {
+            let target = verification
+                .code
+                .as_deref()
+                .map(|c| issuer.page_url(&c.replace('-', "")));
+            let html = hocvuso_certification::page::render(
+                &verification,
+                &issuer.name,
+                target.as_deref(),
+            )?;
+            let status = if verification.code.is_some() {
+                actix_web::http::StatusCode::OK
+            } else {
+                actix_web::http::StatusCode::NOT_FOUND
+            };
+            (status, html)
+        }
+        Err(hocvuso_certification::CertificationError::MalformedCode) => {
+            let verification = Verification {
+                status: hocvuso_certification::dto::VerificationStatus::NotFound,
+                checked_at: Utc::now(),
+                code: None,
+                holder_name: None,
+                course_title: None,
+                issued_at: None,
+                revoked_at: None,
+                revocation_reason: None,
+                replaced_by: None,
+                credential: None,
+            };
+            let html = hocvuso_certification::page::render(&verification, &issuer.name, None)?;
+            (actix_web::http::StatusCode::NOT_FOUND, html)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+struct CodeForm {
+    code: String,
+}
+
+/// The page's own form: sends the typed code to its page.
+#[utoipa::path(
+    tag = "verification",
+    params(CodeForm),
+    responses((status = SEE_OTHER, description = "to `/v/{code}`"))
+)]
+#[get("/v")]
+async fn page_form(form: web::Query<CodeForm>) -> HttpResponse {
+    let code: String = form
+        .code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect();
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/v/{code}")))
+        .finish()
+}
+
+async fn administered_record(
+    state: &AppState,
+    caller: &Authenticated,
+    id: Uuid,
+) -> ApiResult<hocvuso_certification::entity::credential::Model> {
+    let principal = caller.require(&[Role::Admin])?;
+    let record = state.certification.record(id).await?;
+    if state
+        .identity
+        .administers_user(principal, record.user_id)
+        .await?
+    {
+        Ok(record)
+    } else {
+        // Outside an administrator's scope, a record does not exist.
+        Err(ApiError(Problem::not_found()))
+    }
+}
+
+/// Revokes a record, with the reason (administrators of the holder's unit; audited).
+/// Verification then answers `revoked`, and the status list bit is set.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = ReasonRequest,
+    responses(
+        (status = OK, body = CredentialView),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+        (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json", description = "`credential_revoked`"),
+    )
+)]
+#[post("/credentials/{id}/revoke")]
+async fn revoke(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<ReasonRequest>,
+) -> ApiResult<web::Json<CredentialView>> {
+    administered_record(&state, &caller, *id).await?;
+    Ok(web::Json(
+        state
+            .certification
+            .revoke(*id, caller.0.user_id, &body.reason)
+            .await?,
+    ))
+}
+
+/// Re-issues a record after a correction (e.g. the holder's name was fixed in their
+/// profile): the old one is revoked with the reason, a new one issued from the current
+/// profile and course.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = ReasonRequest,
+    responses(
+        (status = CREATED, body = CredentialView),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+        (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json", description = "`credential_revoked`"),
+    )
+)]
+#[post("/credentials/{id}/reissue")]
+async fn reissue(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<ReasonRequest>,
+) -> ApiResult<HttpResponse> {
+    let record = administered_record(&state, &caller, *id).await?;
+    let holder = holder_of(&state, record.user_id).await?;
+    let achievement = achievement_of(&state, record.course_id)
+        .await?
+        .ok_or_else(|| ApiError(Problem::not_found()))?;
+    let view = state
+        .certification
+        .reissue(*id, caller.0.user_id, &body.reason, &holder, &achievement)
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// A record's audit trail: issued, revoked, re-issued — who, when and why.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = OK, body = Vec<CredentialEvent>),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/credentials/{id}/events")]
+async fn events(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Vec<CredentialEvent>>> {
+    administered_record(&state, &caller, *id).await?;
+    Ok(web::Json(state.certification.events(*id).await?))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+struct ZipQuery {
+    /// A course code; every course when absent.
+    #[validate(length(min = 1, max = 64))]
+    course: Option<String>,
+    /// Issued on or after this day (UTC).
+    from: Option<NaiveDate>,
+    /// Issued before this day (UTC).
+    to: Option<NaiveDate>,
+}
+
+fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+/// The PDF certificates of the records of everyone the administrator administers, as
+/// one ZIP, streamed while it is made (revoked records left out).
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    params(ZipQuery),
+    responses(
+        (status = OK, content_type = "application/zip", body = Vec<u8>),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "unknown course"),
+    )
+)]
+#[get("/certificates.zip")]
+async fn certificates_zip(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    ValidQuery(query): ValidQuery<ZipQuery>,
+) -> ApiResult<HttpResponse> {
+    let principal = caller.require(&[Role::Admin])?;
+    let course_id = match &query.course {
+        Some(code) => Some(
+            state
+                .courses
+                .course_ids()
+                .await?
+                .get(code)
+                .copied()
+                .ok_or_else(|| ApiError(Problem::not_found()))?,
+        ),
+        None => None,
+    };
+    let filter = CertificateFilter {
+        course_id,
+        holders: Some(state.identity.administered_users(principal).await?),
+        issued_from: query.from.map(start_of),
+        issued_to: query.to.map(start_of),
+        include_revoked: false,
+    };
+    let chunks = state.certification.stream_zip(filter);
+    let body = futures_util::stream::unfold(chunks, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|chunk| (chunk.map(actix_web::web::Bytes::from), rx))
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"chung-nhan.zip\"",
+        ))
+        .streaming(body))
+}
