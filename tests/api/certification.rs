@@ -776,3 +776,78 @@ async fn a_record_past_its_validity_verifies_as_expired() {
     .await;
     assert_eq!(verdict["status"], "expired");
 }
+
+fn jose_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/jose")
+}
+
+/// `jose` (npm), a JOSE library that is neither ours nor Rust, fetches our JWKS and
+/// verifies an issued record, and rejects it tampered. `.ci/jose.sh` installs it and
+/// `HOCVUSO_TEST_JOSE_REQUIRED=1` turns a skip into a failure.
+#[tokio::test]
+async fn an_independent_jose_library_verifies_our_records() {
+    if !jose_dir().join("node_modules/jose").is_dir() {
+        assert!(
+            std::env::var_os("HOCVUSO_TEST_JOSE_REQUIRED").is_none(),
+            "jose is required: run .ci/jose.sh"
+        );
+        eprintln!("skipped: jose not installed (run .ci/jose.sh)");
+        return;
+    }
+    let app = TestApp::spawn_with(|s| s.content.import_on_start = true).await;
+    let citizen = learner(&app, "0913000075", Some("citizen")).await;
+    complete_course(&app, &citizen, SCAMS).await;
+    let record = json_of(
+        call(
+            &app,
+            Method::GET,
+            "/api/v1/me/credentials",
+            Some(&citizen),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await[0]
+        .clone();
+    let token = record["token"].as_str().expect("token").to_owned();
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut forged = part(&token, 1);
+    forged["credentialSubject"]["identifier"][0]["identityHash"] = json!("Người Khác");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        BASE64URL_NOPAD.encode(forged.to_string().as_bytes()),
+        parts[2]
+    );
+
+    let output = tokio::process::Command::new("node")
+        .arg("verify.mjs")
+        .arg(app.url("/.well-known/jwks.json"))
+        .arg(&token)
+        .arg(&tampered)
+        .current_dir(jose_dir())
+        .output()
+        .await
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["ok"], true, "{}", lines[0]);
+    assert_eq!(lines[0]["typ"], "vc+jwt");
+    assert_eq!(
+        lines[0]["types"],
+        json!(["VerifiableCredential", "OpenBadgeCredential"])
+    );
+    assert_eq!(
+        lines[1],
+        json!({"ok": false, "error": "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"})
+    );
+}
