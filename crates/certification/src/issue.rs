@@ -186,7 +186,9 @@ impl Certification {
     ) -> Result<Option<credential::Model>, CertificationError> {
         let at = now();
         let national_id_hash = self.national_id_hash(holder)?;
-        let mut list = current_list(db, at).await?;
+        // Read outside the caller's transaction: on SQLite a transaction that reads
+        // before it writes cannot take the write lock once another writer committed.
+        let mut list = current_list(&self.db, at).await?;
         let key = current_key(completion.user_id, completion.course_id);
         let mut attempt = 0usize;
         loop {

@@ -1,0 +1,251 @@
+//! Completion records: issuances per second, verifications per second (by token and by
+//! code, first with every record seen for the first time, then again from the cache),
+//! and a ZIP of PDF certificates streamed to a sink, with its peak memory. Runs the
+//! certification domain of a server started in this process (SQLite in a temporary
+//! folder, or PostgreSQL when `HOCVUSO_TEST_DATABASE_URL` is set).
+//!
+//! Learners are written straight into the database (the benchmark measures records,
+//! not registration); the course is a shipped one.
+//!
+//! `cargo run --release -p hocvuso-bench --bin bench-certification -- [records] [tasks]`
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hocvuso_certification::certificate::CertificateFilter;
+use hocvuso_certification::issue::Completion;
+use hocvuso_certification::{AchievementSpec, Certification, Competency, Holder};
+use hocvuso_identity::entity::user;
+use hocvuso_testkit::TestApp;
+use sea_orm::{EntityTrait, Set};
+use uuid::Uuid;
+
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Runs `work` over `items` from `tasks` concurrent tasks; returns the elapsed time.
+async fn spread<T, F, Fut>(items: Arc<Vec<T>>, tasks: usize, work: F) -> Duration
+where
+    T: Send + Sync + 'static,
+    F: Fn(Arc<Vec<T>>, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let started = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|task| {
+            let items = items.clone();
+            let work = work.clone();
+            tokio::spawn(async move {
+                let mut i = task;
+                while i < items.len() {
+                    work(items.clone(), i).await;
+                    i += tasks;
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.await.expect("task");
+    }
+    started.elapsed()
+}
+
+fn rate(count: usize, took: Duration) -> String {
+    format!(
+        "{count} in {:.2} s: {:.0}/s",
+        took.as_secs_f64(),
+        count as f64 / took.as_secs_f64()
+    )
+}
+
+/// Counts what it is given and keeps none of it.
+struct Sink(u64);
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let records: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let tasks: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(16);
+    let app = TestApp::spawn_with(|s| {
+        s.content.import_on_start = true;
+        s.database.max_connections = 16;
+        s.log.filter = "warn".into();
+    })
+    .await;
+    let state = &app.state;
+    let ids = state.courses.course_ids().await.expect("courses");
+    let course_id = *ids
+        .get("nhan-dien-lua-dao-truc-tuyen")
+        .expect("shipped course");
+    let structure = state
+        .courses
+        .structure(course_id)
+        .await
+        .expect("structure")
+        .expect("course");
+    let framework = state.courses.framework().await.expect("framework");
+    let achievement = Arc::new(AchievementSpec {
+        course_code: structure.code.clone(),
+        title: structure.title.clone(),
+        summary: "Nhận biết các thủ đoạn lừa đảo qua mạng và cách phòng tránh.".into(),
+        level: structure.level,
+        pass_mark: 70,
+        has_final_quiz: true,
+        competencies: structure
+            .competencies
+            .iter()
+            .map(|code| Competency {
+                code: code.clone(),
+                name: framework
+                    .domains
+                    .iter()
+                    .flat_map(|d| &d.competencies)
+                    .find(|c| &c.code == code)
+                    .map_or_else(|| code.clone(), |c| c.name.clone()),
+            })
+            .collect(),
+    });
+
+    let now = chrono::Utc::now();
+    let learners: Vec<Uuid> = (0..records).map(|_| Uuid::now_v7()).collect();
+    for chunk in learners.chunks(500) {
+        user::Entity::insert_many(chunk.iter().map(|id| user::ActiveModel {
+            id: Set(*id),
+            role: Set("learner".into()),
+            phone: Set(None),
+            email: Set(None),
+            password_hash: Set(None),
+            full_name: Set("Nguyễn Thị Hường".into()),
+            birth_date: Set(None),
+            sex: Set(None),
+            target_group: Set(Some("citizen".into())),
+            unit_id: Set(None),
+            household: Set(None),
+            disability: Set(None),
+            preferred_language: Set("vi".into()),
+            cccd_encrypted: Set(None),
+            cccd_hash: Set(None),
+            identity_verified: Set(false),
+            identity_assurance: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }))
+        .exec_without_returning(&state.db)
+        .await
+        .expect("learners");
+    }
+    let database = if std::env::var(hocvuso_testkit::TEST_DATABASE_URL).is_ok() {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
+    println!("{database}: {records} records, {tasks} concurrent tasks");
+
+    let certification: Certification = state.certification.clone();
+    let issued = Arc::new(std::sync::Mutex::new(Vec::with_capacity(records)));
+    let took = {
+        let certification = certification.clone();
+        let issued = issued.clone();
+        spread(Arc::new(learners), tasks, move |learners, i| {
+            let certification = certification.clone();
+            let achievement = achievement.clone();
+            let issued = issued.clone();
+            async move {
+                let completion = Completion {
+                    user_id: learners[i],
+                    course_id,
+                    completed_at: chrono::Utc::now(),
+                    score_percent: 90,
+                };
+                let holder = Holder {
+                    name: "Nguyễn Thị Hường".into(),
+                    national_id: Some(format!("0791{:08}", i)),
+                };
+                let record = certification
+                    .issue(&completion, &holder, &achievement)
+                    .await
+                    .expect("issued");
+                issued
+                    .lock()
+                    .expect("list")
+                    .push((record.code, record.token));
+            }
+        })
+        .await
+    };
+    println!("  issuance: {}", rate(records, took));
+    let issued = Arc::new(std::mem::take(&mut *issued.lock().expect("list")));
+
+    for pass in ["first sight", "cached"] {
+        let certification_t = certification.clone();
+        let took = spread(issued.clone(), tasks, move |issued, i| {
+            let certification = certification_t.clone();
+            async move {
+                let verdict = certification
+                    .verify_token(&issued[i].1)
+                    .await
+                    .expect("verified");
+                assert_eq!(verdict.status.as_str(), "valid");
+            }
+        })
+        .await;
+        println!("  verification by token ({pass}): {}", rate(records, took));
+        let certification_c = certification.clone();
+        let took = spread(issued.clone(), tasks, move |issued, i| {
+            let certification = certification_c.clone();
+            async move {
+                let verdict = certification
+                    .verify_code(&issued[i].0)
+                    .await
+                    .expect("verified");
+                assert_eq!(verdict.status.as_str(), "valid");
+            }
+        })
+        .await;
+        println!("  verification by code ({pass}): {}", rate(records, took));
+    }
+
+    // Peak memory of the export alone: reset the high-water mark first (Linux).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = status_kib("VmRSS");
+    let runtime = tokio::runtime::Handle::current();
+    let zipping = certification.clone();
+    let started = Instant::now();
+    let (count, bytes) = tokio::task::spawn_blocking(move || {
+        let mut sink = Sink(0);
+        let count = zipping
+            .write_zip(&CertificateFilter::default(), &mut sink, &runtime)
+            .expect("zip");
+        (count, sink.0)
+    })
+    .await
+    .expect("zip task");
+    let took = started.elapsed();
+    println!(
+        "  ZIP of PDF certificates: {} ({:.0} MB); RSS before {} MB, peak during {} MB",
+        rate(count, took),
+        bytes as f64 / 1e6,
+        before / 1024,
+        status_kib("VmHWM") / 1024
+    );
+}
