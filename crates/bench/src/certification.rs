@@ -7,6 +7,9 @@
 //! Learners are written straight into the database (the benchmark measures records,
 //! not registration); the course is a shipped one.
 //!
+//! Then, when `wrk` is installed, verification over HTTP: `bench/verify.lua` asks for
+//! random records of these, by code and by token, at 50 connections for 10 s each.
+//!
 //! `cargo run --release -p hocvuso-bench --bin bench-certification -- [records] [tasks]`
 
 use std::io::Write;
@@ -241,11 +244,63 @@ async fn main() {
     .await
     .expect("zip task");
     let took = started.elapsed();
+    let peak = status_kib("VmHWM") / 1024;
     println!(
         "  ZIP of PDF certificates: {} ({:.0} MB); RSS before {} MB, peak during {} MB",
         rate(count, took),
         bytes as f64 / 1e6,
         before / 1024,
-        status_kib("VmHWM") / 1024
+        peak
     );
+    over_http(&app, &issued);
+}
+
+/// Verification through the HTTP API with wrk, when it is installed.
+fn over_http(app: &TestApp, issued: &[(String, String)]) {
+    if std::process::Command::new("wrk")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("  (wrk not installed: no HTTP figures)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let codes = dir.path().join("codes");
+    let tokens = dir.path().join("tokens");
+    let lines = |pick: fn(&(String, String)) -> &String| {
+        issued
+            .iter()
+            .map(|r| pick(r).as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    std::fs::write(&codes, lines(|r| &r.0)).expect("codes");
+    std::fs::write(&tokens, lines(|r| &r.1)).expect("tokens");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/verify.lua");
+    for mode in ["code", "token"] {
+        let output = std::process::Command::new("wrk")
+            .args(["-t2", "-c50", "-d10s", "--latency", "-s", script])
+            .arg(app.url(""))
+            .env("MODE", mode)
+            .env("CODES_FILE", &codes)
+            .env("TOKENS_FILE", &tokens)
+            .output()
+            .expect("wrk");
+        let report = String::from_utf8_lossy(&output.stdout);
+        let pick = |prefix: &str| {
+            report
+                .lines()
+                .find(|l| l.trim_start().starts_with(prefix))
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default()
+        };
+        println!(
+            "  HTTP verification by {mode}, 50 connections: {}; {}; {}; {}",
+            pick("Requests/sec"),
+            pick("50%"),
+            pick("99%"),
+            pick("Non-2xx")
+        );
+    }
 }
