@@ -69,6 +69,24 @@ pub struct Verification {
     pub credential: Option<Value>,
 }
 
+impl Verification {
+    /// A verdict with nothing to show beyond its status (not found, bad signature).
+    pub fn bare(status: VerificationStatus, checked_at: DateTime<Utc>) -> Self {
+        Self {
+            status,
+            checked_at,
+            code: None,
+            holder_name: None,
+            course_title: None,
+            issued_at: None,
+            revoked_at: None,
+            revocation_reason: None,
+            replaced_by: None,
+            credential: None,
+        }
+    }
+}
+
 /// A token to verify.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct VerifyRequest {

@@ -1,9 +1,12 @@
 //! Revocation and re-issue by administrators, with the reason kept in the audit trail,
 //! and the status lists that publish revocations to verifiers who check offline.
 
+use chrono::{DateTime, Utc};
 use hocvuso_kernel::time::now;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::credential::{AchievementSpec, Holder, sign};
@@ -21,6 +24,34 @@ fn reason_of(reason: &str) -> Result<String, CertificationError> {
     Ok(reason.to_owned())
 }
 
+/// Revokes record `id` unless it already is; `replaced` also makes it no longer the
+/// learner's current record, so its successor can take that place.
+async fn mark_revoked(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    actor: Uuid,
+    reason: String,
+    replaced: bool,
+    at: DateTime<Utc>,
+) -> Result<bool, CertificationError> {
+    let mut update = credential::Entity::update_many()
+        .col_expr(credential::Column::RevokedAt, Expr::value(at))
+        .col_expr(credential::Column::RevocationReason, Expr::value(reason))
+        .col_expr(credential::Column::RevokedBy, Expr::value(actor));
+    if replaced {
+        update = update.col_expr(
+            credential::Column::CurrentKey,
+            Expr::value(Option::<String>::None),
+        );
+    }
+    let changed = update
+        .filter(credential::Column::Id.eq(id))
+        .filter(credential::Column::RevokedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(changed.rows_affected == 1)
+}
+
 impl Certification {
     /// Revokes a record for good; its status list entry flips to 1.
     pub async fn revoke(
@@ -32,18 +63,7 @@ impl Certification {
         let reason = reason_of(reason)?;
         let txn = self.db.begin().await?;
         let at = now();
-        let changed = credential::Entity::update_many()
-            .col_expr(credential::Column::RevokedAt, Expr::value(at))
-            .col_expr(
-                credential::Column::RevocationReason,
-                Expr::value(reason.clone()),
-            )
-            .col_expr(credential::Column::RevokedBy, Expr::value(actor))
-            .filter(credential::Column::Id.eq(id))
-            .filter(credential::Column::RevokedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if changed.rows_affected == 0 {
+        if !mark_revoked(&txn, id, actor, reason.clone(), false, at).await? {
             txn.rollback().await?;
             self.record(id).await?;
             return Err(CertificationError::AlreadyRevoked);
@@ -82,22 +102,8 @@ impl Certification {
         };
         let txn = self.db.begin().await?;
         let at = now();
-        let changed = credential::Entity::update_many()
-            .col_expr(credential::Column::RevokedAt, Expr::value(at))
-            .col_expr(
-                credential::Column::RevocationReason,
-                Expr::value(format!("Cấp lại / reissued: {reason}")),
-            )
-            .col_expr(credential::Column::RevokedBy, Expr::value(actor))
-            .col_expr(
-                credential::Column::CurrentKey,
-                Expr::value(Option::<String>::None),
-            )
-            .filter(credential::Column::Id.eq(id))
-            .filter(credential::Column::RevokedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if changed.rows_affected == 0 {
+        let stated = format!("Cấp lại / reissued: {reason}");
+        if !mark_revoked(&txn, id, actor, stated, true, at).await? {
             txn.rollback().await?;
             return Err(CertificationError::AlreadyRevoked);
         }

@@ -56,18 +56,7 @@ impl VerifiedCache {
 }
 
 fn verdict(status: VerificationStatus, at: DateTime<Utc>) -> Verification {
-    Verification {
-        status,
-        checked_at: at,
-        code: None,
-        holder_name: None,
-        course_title: None,
-        issued_at: None,
-        revoked_at: None,
-        revocation_reason: None,
-        replaced_by: None,
-        credential: None,
-    }
+    Verification::bare(status, at)
 }
 
 impl Certification {

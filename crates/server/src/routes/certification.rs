@@ -324,18 +324,10 @@ async fn page(state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<
             (status, html)
         }
         Err(hocvuso_certification::CertificationError::MalformedCode) => {
-            let verification = Verification {
-                status: hocvuso_certification::dto::VerificationStatus::NotFound,
-                checked_at: Utc::now(),
-                code: None,
-                holder_name: None,
-                course_title: None,
-                issued_at: None,
-                revoked_at: None,
-                revocation_reason: None,
-                replaced_by: None,
-                credential: None,
-            };
+            let verification = Verification::bare(
+                hocvuso_certification::dto::VerificationStatus::NotFound,
+                Utc::now(),
+            );
             let html = hocvuso_certification::page::render(&verification, &issuer.name, None)?;
             (actix_web::http::StatusCode::NOT_FOUND, html)
         }
