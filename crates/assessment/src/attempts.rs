@@ -159,7 +159,7 @@ impl Assessment {
             .submit(user_id, attempt_id, AttemptKind::Final, submission, now)
             .await?;
         Ok(Submitted {
-            result: self.result_of(&closed.attempt).await?,
+            result: self.result_with(&closed.attempt, closed.answers).await?,
             mastery_rose: closed.mastery_rose,
         })
     }

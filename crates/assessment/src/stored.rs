@@ -6,8 +6,8 @@ use chrono::TimeDelta;
 use hocvuso_kernel::{ids::new_id, time::Timestamp};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -77,6 +77,8 @@ pub(crate) fn pool_entries(rows: &[question::Model]) -> Vec<PoolEntry> {
 pub(crate) struct Closed {
     pub attempt: attempt::Model,
     pub mastery_rose: bool,
+    /// The graded answers, when this request wrote them.
+    pub answers: Option<Vec<attempt_answer::Model>>,
 }
 
 /// A new attempt, before it is stored.
@@ -265,6 +267,7 @@ impl Assessment {
                 return Ok(Closed {
                     attempt,
                     mastery_rose: false,
+                    answers: None,
                 });
             }
             AttemptStatus::Expired => return Err(AssessmentError::AttemptTimeOver),
@@ -353,7 +356,7 @@ impl Assessment {
                     correct: *correct,
                 })
                 .collect();
-            let mut rows = Vec::with_capacity(total);
+            let mut answers = Vec::with_capacity(total);
             for (position, ((item, response), correct)) in
                 items.iter().zip(&responses).zip(correct).enumerate()
             {
@@ -364,27 +367,47 @@ impl Assessment {
                     ),
                     None => None,
                 };
-                rows.push(attempt_answer::ActiveModel {
-                    attempt_id: Set(attempt.id),
-                    position: Set(to_i32(position)),
-                    question_id: Set(item.question_id),
-                    competency: Set(item.competency.clone()),
-                    level: Set(item.level),
-                    response: Set(response),
-                    correct: Set(correct),
+                answers.push(attempt_answer::Model {
+                    attempt_id: attempt.id,
+                    position: to_i32(position),
+                    question_id: item.question_id,
+                    competency: item.competency.clone(),
+                    level: item.level,
+                    response,
+                    correct,
                 });
             }
             // Expired attempts are no evidence of anything.
             if status == AttemptStatus::Submitted {
                 mastery_rose = add_evidence(&txn, attempt.user_id, &graded, now).await?;
             }
-            attempt_answer::Entity::insert_many(rows)
-                .exec_without_returning(&txn)
-                .await?;
+            attempt_answer::Entity::insert_many(
+                answers
+                    .iter()
+                    .cloned()
+                    .map(IntoActiveModel::into_active_model),
+            )
+            .exec_without_returning(&txn)
+            .await?;
             txn.commit().await?;
-        } else {
-            txn.rollback().await?;
+            // What was just written, without reading it back.
+            let closed = attempt::Model {
+                status: status.as_str().to_owned(),
+                open_key: None,
+                closed_at: Some(closed_at),
+                correct_count: Some(to_i32(right)),
+                score_percent: Some(to_i32(score)),
+                passed,
+                ..attempt.clone()
+            };
+            return Ok(Closed {
+                attempt: closed,
+                mastery_rose,
+                answers: Some(answers),
+            });
         }
+        // Another request closed it first: its result is the one stored.
+        txn.rollback().await?;
         let attempt = attempt::Entity::find_by_id(attempt.id)
             .one(&self.db)
             .await?
@@ -392,6 +415,7 @@ impl Assessment {
         Ok(Closed {
             attempt,
             mastery_rose,
+            answers: None,
         })
     }
 
@@ -400,15 +424,29 @@ impl Assessment {
         &self,
         attempt: &attempt::Model,
     ) -> Result<AttemptResult, AssessmentError> {
+        self.result_with(attempt, None).await
+    }
+
+    /// [`Self::result_of`], with the graded answers when the caller has them already.
+    pub(crate) async fn result_with(
+        &self,
+        attempt: &attempt::Model,
+        graded: Option<Vec<attempt_answer::Model>>,
+    ) -> Result<AttemptResult, AssessmentError> {
         let status = status(attempt)?;
         let closed_at = attempt
             .closed_at
             .ok_or(AssessmentError::AttemptNotSubmitted)?;
-        let answers = attempt_answer::Entity::find()
-            .filter(attempt_answer::Column::AttemptId.eq(attempt.id))
-            .order_by_asc(attempt_answer::Column::Position)
-            .all(&self.db)
-            .await?;
+        let answers = match graded {
+            Some(answers) => answers,
+            None => {
+                attempt_answer::Entity::find()
+                    .filter(attempt_answer::Column::AttemptId.eq(attempt.id))
+                    .order_by_asc(attempt_answer::Column::Position)
+                    .all(&self.db)
+                    .await?
+            }
+        };
         let items = items(attempt)?;
         let mut results = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
