@@ -50,6 +50,8 @@ pub struct Courses {
     lessons: ViewCache<dto::LessonView>,
     outlines: ViewCache<dto::CourseDetail>,
     structures: moka::future::Cache<uuid::Uuid, Arc<structure::CourseStructure>>,
+    /// Course ids by code: every learner request names its course by code.
+    ids: moka::future::Cache<String, uuid::Uuid>,
 }
 
 fn view_cache<T: Send + Sync + 'static>() -> ViewCache<T> {
@@ -70,6 +72,10 @@ impl Courses {
                 .max_capacity(10_000)
                 .time_to_live(VIEW_TTL)
                 .build(),
+            ids: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(VIEW_TTL)
+                .build(),
         }
     }
 
@@ -78,6 +84,7 @@ impl Courses {
         self.lessons.invalidate_all();
         self.outlines.invalidate_all();
         self.structures.invalidate_all();
+        self.ids.invalidate_all();
     }
 
     /// A published course and its outline (cached briefly).

@@ -54,12 +54,19 @@ impl Courses {
         &self,
         code: &str,
     ) -> Result<Arc<CourseStructure>, CoursesError> {
-        let id = course::Entity::find()
-            .filter(course::Column::Code.eq(code))
-            .one(&self.db)
-            .await?
-            .map(|c| c.id)
-            .ok_or(CoursesError::NotFound)?;
+        let id = match self.ids.get(code).await {
+            Some(id) => id,
+            None => {
+                let id = course::Entity::find()
+                    .filter(course::Column::Code.eq(code))
+                    .one(&self.db)
+                    .await?
+                    .map(|c| c.id)
+                    .ok_or(CoursesError::NotFound)?;
+                self.ids.insert(code.to_owned(), id).await;
+                id
+            }
+        };
         self.structure(id)
             .await?
             .filter(|s| s.published)
