@@ -851,3 +851,21 @@ async fn an_independent_jose_library_verifies_our_records() {
         json!({"ok": false, "error": "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"})
     );
 }
+
+/// Codes are short enough to guess at scale: look-ups by code are rate limited per
+/// client address, so scanning works and enumerating does not.
+#[tokio::test]
+async fn looking_up_codes_in_bulk_is_rate_limited() {
+    let app = TestApp::spawn_with(|s| s.rate_limits.verify_code_per_minute = 3).await;
+    for _ in 0..3 {
+        let verdict = json_of(
+            call(&app, Method::GET, "/api/v1/verify/0000000000", None, None).await,
+            200,
+        )
+        .await;
+        assert_eq!(verdict["status"], "not_found");
+    }
+    let refused = call(&app, Method::GET, "/v/0000000001", None, None).await;
+    assert!(refused.headers().contains_key("retry-after"));
+    expect_problem(refused, 429, "rate_limited").await;
+}

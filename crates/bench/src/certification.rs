@@ -92,6 +92,7 @@ async fn main() {
     let app = TestApp::spawn_with(|s| {
         s.content.import_on_start = true;
         s.database.max_connections = 16;
+        s.rate_limits.verify_code_per_minute = u32::MAX;
         s.log.filter = "warn".into();
     })
     .await;

@@ -108,6 +108,9 @@ pub struct RateLimitSettings {
     pub register_per_minute: u32,
     pub login_per_minute: u32,
     pub refresh_per_minute: u32,
+    /// Look-ups of records by code (`/api/v1/verify/{code}`, `/v/{code}`): plenty for
+    /// people scanning certificates, too few to enumerate codes by guessing.
+    pub verify_code_per_minute: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
 }
@@ -132,6 +135,7 @@ impl Default for RateLimitSettings {
             register_per_minute: 20,
             login_per_minute: 30,
             refresh_per_minute: 60,
+            verify_code_per_minute: 600,
             trust_forwarded_for: false,
         }
     }

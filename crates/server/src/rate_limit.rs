@@ -1,4 +1,5 @@
-//! Rate limits on the endpoints attackers hammer (register, login, refresh), per client
+//! Rate limits on the endpoints attackers hammer (register, login, refresh, and looking
+//! up records by their short codes, which guessing would enumerate), per client
 //! address, with `governor`. Limits are per server process: behind a load balancer each
 //! server allows its share.
 
@@ -18,6 +19,7 @@ pub struct RateLimits {
     register: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     login: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     refresh: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    verify_code: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     trust_forwarded_for: bool,
 }
 
@@ -26,6 +28,7 @@ pub enum Limited {
     Register,
     Login,
     Refresh,
+    VerifyCode,
 }
 
 fn limiter(per_minute: u32) -> Arc<DefaultKeyedRateLimiter<IpAddr>> {
@@ -39,6 +42,7 @@ impl RateLimits {
             register: limiter(settings.register_per_minute),
             login: limiter(settings.login_per_minute),
             refresh: limiter(settings.refresh_per_minute),
+            verify_code: limiter(settings.verify_code_per_minute),
             trust_forwarded_for: settings.trust_forwarded_for,
         }
     }
@@ -62,6 +66,7 @@ impl RateLimits {
             Limited::Register => &self.register,
             Limited::Login => &self.login,
             Limited::Refresh => &self.refresh,
+            Limited::VerifyCode => &self.verify_code,
         };
         limiter.check_key(&client).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use hocvuso_certification::certificate::CertificateFilter;
 use hocvuso_certification::dto::{
@@ -24,6 +24,7 @@ use validator::Validate;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ValidJson, ValidQuery};
+use crate::rate_limit::Limited;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -226,13 +227,16 @@ async fn certificate_pdf(
     responses(
         (status = OK, body = Verification, description = "`status`: valid, revoked, expired, not_found or bad_signature"),
         (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`malformed_code`"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json", description = "`rate_limited`, with `Retry-After`"),
     )
 )]
 #[get("/verify/{code}")]
 async fn verify_code(
     state: web::Data<AppState>,
+    req: HttpRequest,
     code: web::Path<String>,
 ) -> ApiResult<web::Json<Verification>> {
+    state.rate_limits.check(Limited::VerifyCode, &req)?;
     Ok(web::Json(state.certification.verify_code(&code).await?))
 }
 
@@ -303,7 +307,12 @@ async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     responses((status = OK, content_type = "text/html", body = String))
 )]
 #[get("/v/{code}")]
-async fn page(state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    state.rate_limits.check(Limited::VerifyCode, &req)?;
     let issuer = state.certification.issuer();
     let (status, html) = match state.certification.verify_code(&code).await {
         Ok(verification) => {
