@@ -563,3 +563,62 @@ fn answers_read_as_clients_send_them() {
     assert_eq!(answers.answers[2].response.order, Some(vec![1, 0, 2]));
     assert_eq!(answers.answers[3].response.text.as_deref(), Some("bảo mật"));
 }
+
+#[tokio::test]
+async fn a_submission_tells_whether_it_raised_a_mastery_level() {
+    let t = test_db().await;
+    let course_id = demo_course(&t).await;
+    let learner = user(&t.db).await;
+    let unlimited = crate::dto::QuizSettingsUpdate {
+        max_attempts: 0,
+        cooldown_minutes: 0,
+        ..Default::default()
+    };
+    t.service
+        .set_quiz_settings(course_id, &unlimited)
+        .await
+        .expect("settings");
+    let rules = t.service.quiz_settings(course_id, 70).await.expect("get");
+    let levels =
+        |list: Vec<crate::dto::CompetencyMastery>| -> std::collections::BTreeMap<String, u32> {
+            list.into_iter().map(|m| (m.competency, m.level)).collect()
+        };
+    let mut rose = Vec::new();
+    for all_right in [false, true, true, true, false] {
+        let before = levels(t.service.mastery(learner).await.expect("mastery"));
+        let view = t
+            .service
+            .start_attempt(learner, course_id, &rules)
+            .await
+            .expect("start");
+        let answers = if all_right {
+            right_answers(&t, view.id).await
+        } else {
+            Vec::new()
+        };
+        let submitted = t
+            .service
+            .submit_final(learner, view.id, &submission(answers.clone()))
+            .await
+            .expect("submit");
+        let after = levels(t.service.mastery(learner).await.expect("mastery"));
+        let went_up = after
+            .iter()
+            .any(|(c, level)| before.get(c).copied().unwrap_or(0) < *level);
+        assert_eq!(submitted.mastery_rose, went_up, "{before:?} -> {after:?}");
+        rose.push(submitted.mastery_rose);
+        // Sent again: the stored result, and nothing rises twice.
+        let again = t
+            .service
+            .submit_final(learner, view.id, &submission(answers))
+            .await
+            .expect("again");
+        assert!(!again.mastery_rose);
+        // The result built from what was just written equals the one read back.
+        assert_eq!(
+            serde_json::to_value(&again.result).expect("json"),
+            serde_json::to_value(&submitted.result).expect("json")
+        );
+    }
+    assert!(rose.contains(&true) && rose.contains(&false), "{rose:?}");
+}
