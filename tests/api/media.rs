@@ -188,6 +188,17 @@ async fn uploads_are_typed_by_content_and_served_by_range() {
         .expect("sent");
     assert_eq!(outside.headers()["content-range"], "bytes */4096");
     expect_problem(outside, 416, "range_not_satisfiable").await;
+    // In the client's language, like every other problem.
+    let in_english = app
+        .client
+        .get(app.url(&url))
+        .header("Range", "bytes=5000-6000")
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .expect("sent");
+    let body = expect_problem(in_english, 416, "range_not_satisfiable").await;
+    assert!(body["title"].as_str().is_some_and(|t| t.is_ascii()), "{body}");
 
     let captions = upload(
         &app,

@@ -270,10 +270,11 @@ async fn download(
                 Some((start, end)) => Some(start..end + 1),
                 None => {
                     let problem = hocvuso_courses::CoursesError::RangeNotSatisfiable { size };
+                    // Built here for its Content-Range header, in the client's language.
                     let mut response = crate::error::problem_response(
                         &Problem::from(problem),
-                        hocvuso_kernel::Lang::Vi,
-                        None,
+                        crate::middleware::lang_of(&req),
+                        Some(req.path()),
                     );
                     if let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}")) {
                         response.headers_mut().insert(header::CONTENT_RANGE, value);
