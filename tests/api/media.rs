@@ -198,7 +198,10 @@ async fn uploads_are_typed_by_content_and_served_by_range() {
         .await
         .expect("sent");
     let body = expect_problem(in_english, 416, "range_not_satisfiable").await;
-    assert!(body["title"].as_str().is_some_and(|t| t.is_ascii()), "{body}");
+    assert!(
+        body["title"].as_str().is_some_and(|t| t.is_ascii()),
+        "{body}"
+    );
 
     let captions = upload(
         &app,

@@ -223,7 +223,10 @@ async fn main() {
     let app = TestApp::spawn_with(|s| {
         s.http.workers = None;
         s.content.import_on_start = true;
-        s.database.max_connections = 16;
+        s.database.max_connections = std::env::var("BENCH_CONNECTIONS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(16);
         s.rate_limits.register_per_minute = 100_000;
         s.log.filter = "warn".into();
     })

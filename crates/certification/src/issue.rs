@@ -2,13 +2,16 @@
 //! returns it; a re-issue (after a correction) replaces it in the same transaction as
 //! the old one's revocation.
 
+use std::sync::atomic::Ordering;
+
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use hocvuso_kernel::ids::new_id;
 use hocvuso_kernel::time::now;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use sha2::Sha256;
 use uuid::Uuid;
@@ -188,13 +191,17 @@ impl Certification {
         let national_id_hash = self.national_id_hash(holder)?;
         // Read outside the caller's transaction: on SQLite a transaction that reads
         // before it writes cannot take the write lock once another writer committed.
-        let mut list = current_list(&self.db, at).await?;
+        let mut list = match self.list.load(Ordering::Relaxed) {
+            0 => current_list(&self.db, at).await?,
+            known => known,
+        };
         let key = current_key(completion.user_id, completion.course_id);
         let mut attempt = 0usize;
         loop {
             attempt += 1;
             if attempt > TRIES_PER_LIST && attempt % TRIES_PER_LIST == 1 {
                 list = open_list(db, list + 1, at).await?;
+                self.list.store(list, Ordering::Relaxed);
             }
             let id = new_id();
             let code = VerificationCode::generate()?;
@@ -214,33 +221,33 @@ impl Certification {
             let json = credential_json(&draft, &self.config.issuer);
             let keys = &self.config.keys;
             let token = sign(&json, &self.config.issuer.id(), at, keys)?;
-            let row = credential::ActiveModel {
-                id: Set(id),
-                code: Set(code.as_str().to_owned()),
-                user_id: Set(completion.user_id),
-                course_id: Set(completion.course_id),
-                current_key: Set(Some(key.clone())),
-                status_list: Set(list),
-                status_index: Set(i32::try_from(index).unwrap_or(0)),
-                token: Set(token),
-                kid: Set(keys.signing().kid().to_owned()),
-                holder_name: Set(holder.name.clone()),
-                score_percent: Set(i32::try_from(completion.score_percent).unwrap_or(0)),
-                issued_at: Set(at),
-                valid_until: Set(draft.valid_until),
-                revoked_at: Set(None),
-                revocation_reason: Set(None),
-                revoked_by: Set(None),
-                replaces: Set(replaces),
+            let row = credential::Model {
+                id,
+                code: code.as_str().to_owned(),
+                user_id: completion.user_id,
+                course_id: completion.course_id,
+                current_key: Some(key.clone()),
+                status_list: list,
+                status_index: i32::try_from(index).unwrap_or(0),
+                token,
+                kid: keys.signing().kid().to_owned(),
+                holder_name: holder.name.clone(),
+                score_percent: i32::try_from(completion.score_percent).unwrap_or(0),
+                issued_at: at,
+                valid_until: draft.valid_until,
+                revoked_at: None,
+                revocation_reason: None,
+                revoked_by: None,
+                replaces,
             };
             // Any clash (current record, code, status entry) inserts nothing rather
             // than failing the transaction; which one is told apart below.
-            let inserted = credential::Entity::insert(row)
+            let inserted = credential::Entity::insert(row.clone().into_active_model())
                 .on_conflict(OnConflict::new().do_nothing().to_owned())
                 .exec_without_returning(db)
                 .await?;
             if inserted == 1 {
-                return Ok(credential::Entity::find_by_id(id).one(db).await?);
+                return Ok(Some(row));
             }
             let taken = credential::Entity::find()
                 .filter(credential::Column::CurrentKey.eq(key.clone()))

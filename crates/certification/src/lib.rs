@@ -89,6 +89,8 @@ pub struct Certification {
     db: DatabaseConnection,
     config: Arc<CertificationConfig>,
     verified: verify::VerifiedCache,
+    /// The status list new records take entries from, once known (0: not yet).
+    list: Arc<std::sync::atomic::AtomicI32>,
 }
 
 impl Certification {
@@ -97,6 +99,7 @@ impl Certification {
             db,
             config: Arc::new(config),
             verified: verify::VerifiedCache::default(),
+            list: Arc::default(),
         }
     }
 

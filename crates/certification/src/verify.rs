@@ -30,6 +30,10 @@ pub const TTL: Duration = Duration::from_secs(2);
 pub(crate) struct VerifiedCache {
     by_code: Cache<String, Arc<Verification>>,
     by_token: Cache<[u8; 32], Arc<Verification>>,
+    /// Tokens whose signature verified, by digest, with their claims. A token never
+    /// changes and keys are never withdrawn, so this needs no time to live; anything
+    /// altered has another digest and is checked afresh.
+    signatures: Cache<[u8; 32], Arc<Value>>,
 }
 
 fn cache<K: std::hash::Hash + Eq + Send + Sync + 'static>() -> Cache<K, Arc<Verification>> {
@@ -44,6 +48,7 @@ impl Default for VerifiedCache {
         Self {
             by_code: cache(),
             by_token: cache(),
+            signatures: Cache::builder().max_capacity(200_000).build(),
         }
     }
 }
@@ -60,11 +65,25 @@ fn verdict(status: VerificationStatus, at: DateTime<Utc>) -> Verification {
 }
 
 impl Certification {
+    /// The claims of a token whose signature verifies, checked once per token.
+    async fn checked(&self, token: &str) -> Result<Arc<Value>, TokenProblem> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(claims) = self.verified.signatures.get(&digest).await {
+            return Ok(claims);
+        }
+        let claims = Arc::new(verify(token, &self.config.keys)?);
+        self.verified
+            .signatures
+            .insert(digest, claims.clone())
+            .await;
+        Ok(claims)
+    }
+
     /// Verifies the record behind a code as a person typed it.
-    pub async fn verify_code(&self, input: &str) -> Result<Verification, CertificationError> {
+    pub async fn verify_code(&self, input: &str) -> Result<Arc<Verification>, CertificationError> {
         let code = VerificationCode::parse(input)?;
         if let Some(hit) = self.verified.by_code.get(code.as_str()).await {
-            return Ok((*hit).clone());
+            return Ok(hit);
         }
         let at = now();
         let found = credential::Entity::find()
@@ -75,27 +94,28 @@ impl Certification {
             None => verdict(VerificationStatus::NotFound, at),
             // Our own token, checked again: a record altered in the database, or whose
             // key was withdrawn, must not pass.
-            Some(row) => match verify(&row.token, &self.config.keys) {
-                Ok(claims) => self.standing(&row, claims, at).await?,
+            Some(row) => match self.checked(&row.token).await {
+                Ok(claims) => self.standing(&row, &claims, at).await?,
                 Err(_) => verdict(VerificationStatus::BadSignature, at),
             },
         };
+        let result = Arc::new(result);
         self.verified
             .by_code
-            .insert(code.as_str().to_owned(), Arc::new(result.clone()))
+            .insert(code.as_str().to_owned(), result.clone())
             .await;
         Ok(result)
     }
 
     /// Verifies a token as presented.
-    pub async fn verify_token(&self, token: &str) -> Result<Verification, CertificationError> {
+    pub async fn verify_token(&self, token: &str) -> Result<Arc<Verification>, CertificationError> {
         let token = token.trim();
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         if let Some(hit) = self.verified.by_token.get(&digest).await {
-            return Ok((*hit).clone());
+            return Ok(hit);
         }
         let at = now();
-        let result = match verify(token, &self.config.keys) {
+        let result = match self.checked(token).await {
             Err(TokenProblem::Malformed) => return Err(CertificationError::MalformedToken),
             Err(TokenProblem::BadSignature) => verdict(VerificationStatus::BadSignature, at),
             Ok(claims) => {
@@ -108,15 +128,13 @@ impl Certification {
                     None => None,
                 };
                 match found {
-                    Some(row) => self.standing(&row, claims, at).await?,
+                    Some(row) => self.standing(&row, &claims, at).await?,
                     None => verdict(VerificationStatus::NotFound, at),
                 }
             }
         };
-        self.verified
-            .by_token
-            .insert(digest, Arc::new(result.clone()))
-            .await;
+        let result = Arc::new(result);
+        self.verified.by_token.insert(digest, result.clone()).await;
         Ok(result)
     }
 
@@ -124,7 +142,7 @@ impl Certification {
     async fn standing(
         &self,
         row: &credential::Model,
-        claims: Value,
+        claims: &Value,
         at: DateTime<Utc>,
     ) -> Result<Verification, CertificationError> {
         let status = if row.revoked_at.is_some() {
@@ -144,7 +162,7 @@ impl Certification {
         } else {
             None
         };
-        let facts = summary(&claims);
+        let facts = summary(claims);
         Ok(Verification {
             status,
             checked_at: at,
@@ -157,7 +175,7 @@ impl Certification {
             revoked_at: row.revoked_at,
             revocation_reason: row.revocation_reason.clone(),
             replaced_by,
-            credential: Some(claims),
+            credential: Some(claims.clone()),
         })
     }
 }

@@ -235,9 +235,10 @@ async fn verify_code(
     state: web::Data<AppState>,
     req: HttpRequest,
     code: web::Path<String>,
-) -> ApiResult<web::Json<Verification>> {
+) -> ApiResult<HttpResponse> {
     state.rate_limits.check(Limited::VerifyCode, &req)?;
-    Ok(web::Json(state.certification.verify_code(&code).await?))
+    let verification = state.certification.verify_code(&code).await?;
+    Ok(HttpResponse::Ok().json(&*verification))
 }
 
 /// Verifies a record presented as its signed token (VC-JWT), no sign-in.
@@ -253,10 +254,9 @@ async fn verify_code(
 async fn verify_token(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<VerifyRequest>,
-) -> ApiResult<web::Json<Verification>> {
-    Ok(web::Json(
-        state.certification.verify_token(&body.token).await?,
-    ))
+) -> ApiResult<HttpResponse> {
+    let verification = state.certification.verify_token(&body.token).await?;
+    Ok(HttpResponse::Ok().json(&*verification))
 }
 
 /// A Bitstring Status List credential (revocation), as a signed VC-JWT.
