@@ -11,7 +11,6 @@ use hocvuso_kernel::time::now;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use sha2::Sha256;
 use uuid::Uuid;
@@ -62,33 +61,24 @@ pub(crate) async fn event(
 }
 
 impl Certification {
-    /// The record of a completion: the current one, or a new one.
+    /// The record of a completion: a new one, or the current one when the learner has
+    /// it already. The record's row is its own audit entry for the issue, so issuing
+    /// is a single insert (the trail adds revocations and re-issues).
     pub async fn issue(
         &self,
         completion: &Completion,
         holder: &Holder,
         achievement: &AchievementSpec,
     ) -> Result<CredentialView, CertificationError> {
-        if let Some(current) = self
-            .current(completion.user_id, completion.course_id)
+        match self
+            .insert_record(&self.db, completion, holder, achievement, None)
             .await?
         {
-            return self.view(&current);
-        }
-        let txn = self.db.begin().await?;
-        let issued = self
-            .insert_record(&txn, completion, holder, achievement, None)
-            .await?;
-        if let Some(row) = &issued {
-            event(&txn, row.id, "issued", None, None, row.issued_at).await?;
-        }
-        txn.commit().await?;
-        match issued {
             Some(row) => {
                 tracing::info!(course = %achievement.course_code, "completion record issued");
                 self.view(&row)
             }
-            // A concurrent request issued it first.
+            // Issued before, or by a concurrent request.
             None => self
                 .current(completion.user_id, completion.course_id)
                 .await?

@@ -118,9 +118,17 @@ impl Certification {
         self.view(&new)
     }
 
-    /// A record's audit trail, oldest first.
+    /// A record's audit trail, oldest first: its issue (from the record itself, unless
+    /// it was a re-issue, which the trail holds with its reason), then every change.
     pub async fn events(&self, id: Uuid) -> Result<Vec<CredentialEvent>, CertificationError> {
-        Ok(credential_event::Entity::find()
+        let record = self.record(id).await?;
+        let issued = record.replaces.is_none().then(|| CredentialEvent {
+            action: "issued".into(),
+            actor_id: None,
+            reason: None,
+            at: record.issued_at,
+        });
+        let changes = credential_event::Entity::find()
             .filter(credential_event::Column::CredentialId.eq(id))
             .order_by_asc(credential_event::Column::At)
             .all(&self.db)
@@ -131,8 +139,8 @@ impl Certification {
                 actor_id: e.actor_id,
                 reason: e.reason,
                 at: e.at,
-            })
-            .collect())
+            });
+        Ok(issued.into_iter().chain(changes).collect())
     }
 
     /// Status list `id` as a signed Bitstring Status List credential (VC-JWT).
