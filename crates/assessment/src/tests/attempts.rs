@@ -331,11 +331,8 @@ async fn limits_cooldown_and_resuming() {
     assert!(standing.passed);
 }
 
-#[tokio::test]
-async fn the_grading_method_picks_the_attempt_that_counts() {
-    let t = test_db().await;
-    let course_id = demo_course(&t).await;
-    let learner = user(&t.db).await;
+/// The course's quiz with neither an attempt limit nor a cool-down.
+async fn unlimited_quiz(t: &TestDb, course_id: Uuid) -> QuizSettings {
     let unlimited = crate::dto::QuizSettingsUpdate {
         max_attempts: 0,
         cooldown_minutes: 0,
@@ -345,7 +342,15 @@ async fn the_grading_method_picks_the_attempt_that_counts() {
         .set_quiz_settings(course_id, &unlimited)
         .await
         .expect("settings");
-    let rules = t.service.quiz_settings(course_id, 70).await.expect("get");
+    t.service.quiz_settings(course_id, 70).await.expect("get")
+}
+
+#[tokio::test]
+async fn the_grading_method_picks_the_attempt_that_counts() {
+    let t = test_db().await;
+    let course_id = demo_course(&t).await;
+    let learner = user(&t.db).await;
+    let rules = unlimited_quiz(&t, course_id).await;
     let mut at = now();
     let mut ids = Vec::new();
     // Scores 100 %, then 0 %.
@@ -380,7 +385,9 @@ async fn the_grading_method_picks_the_attempt_that_counts() {
 
     let mut last = crate::dto::QuizSettingsUpdate {
         grading: Grading::Last,
-        ..unlimited
+        max_attempts: 0,
+        cooldown_minutes: 0,
+        ..Default::default()
     };
     t.service
         .set_quiz_settings(course_id, &last)
@@ -569,16 +576,7 @@ async fn a_submission_tells_whether_it_raised_a_mastery_level() {
     let t = test_db().await;
     let course_id = demo_course(&t).await;
     let learner = user(&t.db).await;
-    let unlimited = crate::dto::QuizSettingsUpdate {
-        max_attempts: 0,
-        cooldown_minutes: 0,
-        ..Default::default()
-    };
-    t.service
-        .set_quiz_settings(course_id, &unlimited)
-        .await
-        .expect("settings");
-    let rules = t.service.quiz_settings(course_id, 70).await.expect("get");
+    let rules = unlimited_quiz(&t, course_id).await;
     let levels =
         |list: Vec<crate::dto::CompetencyMastery>| -> std::collections::BTreeMap<String, u32> {
             list.into_iter().map(|m| (m.competency, m.level)).collect()
