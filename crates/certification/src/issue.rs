@@ -74,29 +74,12 @@ impl Certification {
             .insert_record(&self.db, completion, holder, achievement, None)
             .await?
         {
-            Some(row) => {
+            Ok(row) => {
                 tracing::info!(course = %achievement.course_code, "completion record issued");
                 self.view(&row)
             }
-            // Issued before, or by a concurrent request.
-            None => self
-                .current(completion.user_id, completion.course_id)
-                .await?
-                .ok_or(CertificationError::NotFound)
-                .and_then(|row| self.view(&row)),
+            Err(current) => self.view(&current),
         }
-    }
-
-    /// The learner's current record for a course.
-    pub(crate) async fn current(
-        &self,
-        user_id: Uuid,
-        course_id: Uuid,
-    ) -> Result<Option<credential::Model>, CertificationError> {
-        Ok(credential::Entity::find()
-            .filter(credential::Column::CurrentKey.eq(current_key(user_id, course_id)))
-            .one(&self.db)
-            .await?)
     }
 
     /// The courses a learner holds a current record for.
@@ -167,8 +150,9 @@ impl Certification {
         )))
     }
 
-    /// Signs and stores a new current record; `None` when the learner already has a
-    /// current record for the course (a concurrent issue won).
+    /// Signs and stores a new current record (`Ok`); when the learner already has a
+    /// current record for the course (issued before, or by a concurrent request), stores
+    /// nothing and returns that one (`Err`).
     pub(crate) async fn insert_record(
         &self,
         db: &impl ConnectionTrait,
@@ -176,7 +160,7 @@ impl Certification {
         holder: &Holder,
         achievement: &AchievementSpec,
         replaces: Option<Uuid>,
-    ) -> Result<Option<credential::Model>, CertificationError> {
+    ) -> Result<Result<credential::Model, credential::Model>, CertificationError> {
         let at = now();
         let national_id_hash = self.national_id_hash(holder)?;
         // Read outside the caller's transaction: on SQLite a transaction that reads
@@ -237,14 +221,14 @@ impl Certification {
                 .exec_without_returning(db)
                 .await?;
             if inserted == 1 {
-                return Ok(Some(row));
+                return Ok(Ok(row));
             }
             let taken = credential::Entity::find()
                 .filter(credential::Column::CurrentKey.eq(key.clone()))
                 .one(db)
                 .await?;
-            if taken.is_some() {
-                return Ok(None);
+            if let Some(current) = taken {
+                return Ok(Err(current));
             }
         }
     }

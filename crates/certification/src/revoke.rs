@@ -110,7 +110,7 @@ impl Certification {
         let new = self
             .insert_record(&txn, &completion, holder, achievement, Some(id))
             .await?
-            .ok_or(CertificationError::AlreadyRevoked)?;
+            .map_err(|_| CertificationError::AlreadyRevoked)?;
         event(&txn, id, "revoked", Some(actor), Some(reason.clone()), at).await?;
         event(&txn, new.id, "reissued", Some(actor), Some(reason), at).await?;
         txn.commit().await?;

@@ -60,14 +60,13 @@ impl VerifiedCache {
     }
 }
 
-fn verdict(status: VerificationStatus, at: DateTime<Utc>) -> Verification {
-    Verification::bare(status, at)
+fn digest_of(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 impl Certification {
     /// The claims of a token whose signature verifies, checked once per token.
-    async fn checked(&self, token: &str) -> Result<Arc<Value>, TokenProblem> {
-        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+    async fn checked(&self, token: &str, digest: [u8; 32]) -> Result<Arc<Value>, TokenProblem> {
         if let Some(claims) = self.verified.signatures.get(&digest).await {
             return Ok(claims);
         }
@@ -91,12 +90,12 @@ impl Certification {
             .one(&self.db)
             .await?;
         let result = match found {
-            None => verdict(VerificationStatus::NotFound, at),
+            None => Verification::bare(VerificationStatus::NotFound, at),
             // Our own token, checked again: a record altered in the database, or whose
             // key was withdrawn, must not pass.
-            Some(row) => match self.checked(&row.token).await {
+            Some(row) => match self.checked(&row.token, digest_of(&row.token)).await {
                 Ok(claims) => self.standing(&row, &claims, at).await?,
-                Err(_) => verdict(VerificationStatus::BadSignature, at),
+                Err(_) => Verification::bare(VerificationStatus::BadSignature, at),
             },
         };
         let result = Arc::new(result);
@@ -110,14 +109,16 @@ impl Certification {
     /// Verifies a token as presented.
     pub async fn verify_token(&self, token: &str) -> Result<Arc<Verification>, CertificationError> {
         let token = token.trim();
-        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let digest = digest_of(token);
         if let Some(hit) = self.verified.by_token.get(&digest).await {
             return Ok(hit);
         }
         let at = now();
-        let result = match self.checked(token).await {
+        let result = match self.checked(token, digest).await {
             Err(TokenProblem::Malformed) => return Err(CertificationError::MalformedToken),
-            Err(TokenProblem::BadSignature) => verdict(VerificationStatus::BadSignature, at),
+            Err(TokenProblem::BadSignature) => {
+                Verification::bare(VerificationStatus::BadSignature, at)
+            }
             Ok(claims) => {
                 let id = claims["id"]
                     .as_str()
@@ -129,7 +130,7 @@ impl Certification {
                 };
                 match found {
                     Some(row) => self.standing(&row, &claims, at).await?,
-                    None => verdict(VerificationStatus::NotFound, at),
+                    None => Verification::bare(VerificationStatus::NotFound, at),
                 }
             }
         };

@@ -13,6 +13,7 @@ use hocvuso_certification::dto::{
 };
 use hocvuso_certification::issue::Completion;
 use hocvuso_certification::{AchievementSpec, Competency, Holder, Jwks};
+use hocvuso_courses::dto::FrameworkView;
 use hocvuso_kernel::problem::ProblemBody;
 use hocvuso_kernel::{Problem, Role};
 use serde::Deserialize;
@@ -54,7 +55,11 @@ async fn holder_of(state: &AppState, user: Uuid) -> ApiResult<Holder> {
     })
 }
 
-async fn achievement_of(state: &AppState, course_id: Uuid) -> ApiResult<Option<AchievementSpec>> {
+async fn achievement_of(
+    state: &AppState,
+    framework: &FrameworkView,
+    course_id: Uuid,
+) -> ApiResult<Option<AchievementSpec>> {
     let Some(structure) = state.courses.structure(course_id).await? else {
         return Ok(None);
     };
@@ -63,7 +68,6 @@ async fn achievement_of(state: &AppState, course_id: Uuid) -> ApiResult<Option<A
         // Archived since: the record still names the course.
         Err(_) => structure.title.clone(),
     };
-    let framework = state.courses.framework().await?;
     let name_of = |code: &str| {
         framework
             .domains
@@ -112,8 +116,9 @@ pub(crate) async fn certify_completions(state: &AppState, user: Uuid) -> ApiResu
         return Ok(());
     }
     let holder = holder_of(state, user).await?;
+    let framework = state.courses.framework().await?;
     for done in missing {
-        let Some(achievement) = achievement_of(state, done.course_id).await? else {
+        let Some(achievement) = achievement_of(state, &framework, done.course_id).await? else {
             continue;
         };
         let completion = Completion {
@@ -445,7 +450,8 @@ async fn reissue(
 ) -> ApiResult<HttpResponse> {
     let record = administered_record(&state, &caller, *id).await?;
     let holder = holder_of(&state, record.user_id).await?;
-    let achievement = achievement_of(&state, record.course_id)
+    let framework = state.courses.framework().await?;
+    let achievement = achievement_of(&state, &framework, record.course_id)
         .await?
         .ok_or_else(|| ApiError(Problem::not_found()))?;
     let view = state
