@@ -13,9 +13,12 @@
 //! - [`page`] and [`certificate`]: the public HTML page a QR code opens, PDF
 //!   certificates, and many of them streamed as one ZIP.
 //!
+//! Reports ask whether a person was certified through [`census`], never the tables.
+//!
 //! Who completed what, and who may revoke whose record, are the other domains'
 //! answers; the server passes them in.
 
+pub mod census;
 pub mod certificate;
 pub mod code;
 pub mod credential;

@@ -11,9 +11,12 @@
 //! - completion: every lesson done and, where the course has one, the final assessment
 //!   passed at the course's pass mark; recorded once, with its time.
 //!
+//! Reports ask of learning through [`census`]: conditions on a person, never the tables.
+//!
 //! Courses are another domain: this crate sees them only as [`CoursePlan`]s, which the
 //! caller provides through [`CoursePlans`].
 
+pub mod census;
 pub mod enrol;
 pub mod entity;
 mod error;

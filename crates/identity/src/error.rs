@@ -34,6 +34,8 @@ pub enum IdentityError {
         vi: &'static str,
         en: &'static str,
     },
+    #[error("the file lacks required columns: {0:?}")]
+    ImportColumnsMissing(Vec<&'static str>),
     #[error("unknown unit")]
     UnknownUnit,
     #[error("the unit still has members or sub-units")]
@@ -108,6 +110,15 @@ impl From<IdentityError> for Problem {
                 vi,
                 en,
             } => invalid_field(name, code, vi, en),
+            ImportColumnsMissing(columns) => {
+                let list = columns.join(", ");
+                Problem::new(
+                    400,
+                    "import_columns_missing",
+                    format!("Tệp thiếu các cột bắt buộc: {list}."),
+                    format!("The file lacks the required columns: {list}."),
+                )
+            }
             UnknownUnit => invalid_field(
                 "unit_id",
                 "unknown_unit",

@@ -9,6 +9,9 @@
 //!   and the citizen ID ([`cccd`]), validated, encrypted at rest and found by keyed hash
 //!   ([`pii`]), shown masked to anyone who does not need it whole.
 //!
+//! - resident lists ([`residents`]): an administrator's spreadsheet rows, each checked on
+//!   its own, created or updated idempotently by the citizen ID's keyed hash.
+//!
 //! - sign-in through the national identity provider ([`oidc`]): an OpenID Connect
 //!   relying party that creates or links the learner and marks them identity-verified.
 //!
@@ -16,6 +19,7 @@
 
 pub mod accounts;
 pub mod cccd;
+pub mod census;
 pub mod contact;
 pub mod dto;
 pub mod entity;
@@ -24,6 +28,7 @@ pub mod oidc;
 pub mod password;
 pub mod pii;
 pub mod profile;
+pub mod residents;
 pub mod tokens;
 pub mod units;
 
