@@ -11,6 +11,7 @@ mod m20261128_000005_enrollment;
 mod m20261128_000006_assessment;
 mod m20261129_000007_mastery_tallies;
 mod m20261129_000008_certification;
+mod m20261129_000009_administration;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_assessment::Migration),
             Box::new(m20261129_000007_mastery_tallies::Migration),
             Box::new(m20261129_000008_certification::Migration),
+            Box::new(m20261129_000009_administration::Migration),
         ]
     }
 }

@@ -1,0 +1,6 @@
+//! The administration tables, as sea-orm entities. Only this crate reads or writes them.
+
+pub mod audit_entry;
+pub mod import_rejection;
+pub mod people_import;
+pub mod target;

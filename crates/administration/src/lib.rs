@@ -1,0 +1,40 @@
+//! Administration at ward scale.
+//!
+//! - [`people`]: an administrator imports a resident list (CSV or XLSX); each row is
+//!   checked on its own by the identity domain, and every refused cell is kept for a
+//!   downloadable report ([`sheet`] reads and writes the spreadsheets);
+//! - [`targets`]: the plan's targets as editable rows (year, target group, percent);
+//! - [`reports`]: per unit and target group, the population, how many enrolled,
+//!   completed, were certified and verified their identity, against the target, and
+//!   the household figures; the same numbers as JSON, CSV and XLSX;
+//! - [`audit`]: every administrative write (who, what, when, before and after), readable
+//!   by the administrators whose scope it falls in.
+//!
+//! Reports count other domains' facts through their `census` modules, never by reading
+//! their tables.
+
+pub mod audit;
+pub mod entity;
+mod error;
+pub mod people;
+pub mod reports;
+pub mod sheet;
+pub mod targets;
+
+use hocvuso_identity::Identity;
+use sea_orm::DatabaseConnection;
+
+pub use error::AdministrationError;
+
+/// The administration service: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Administration {
+    db: DatabaseConnection,
+    identity: Identity,
+}
+
+impl Administration {
+    pub fn new(db: DatabaseConnection, identity: Identity) -> Self {
+        Self { db, identity }
+    }
+}

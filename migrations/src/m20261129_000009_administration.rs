@@ -1,0 +1,185 @@
+//! Administration: the plan's targets as editable rows (seeded with the plan's own
+//! figures), the audit log of administrative writes, and people imports with every
+//! rejected row kept for the downloadable report.
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Targets {
+    Table,
+    Year,
+    TargetGroup,
+    Percent,
+    UpdatedBy,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum AuditLog {
+    Table,
+    Id,
+    ActorId,
+    Action,
+    SubjectKind,
+    SubjectId,
+    UnitId,
+    Before,
+    After,
+    At,
+}
+
+#[derive(DeriveIden)]
+enum PeopleImports {
+    Table,
+    Id,
+    AdminId,
+    FileName,
+    TotalRows,
+    Created,
+    Updated,
+    Unchanged,
+    Rejected,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum ImportRejections {
+    Table,
+    ImportId,
+    Ordinal,
+    RowNumber,
+    ColumnName,
+    Code,
+    MessageVi,
+    MessageEn,
+}
+
+/// The plan's targets (seed III): 80 % of each group in 2025 (100 % of pupils and
+/// students), 100 % of every group in 2026.
+const PLAN_TARGETS: [(i32, &str, i32); 8] = [
+    (2025, "public_sector", 80),
+    (2025, "student", 100),
+    (2025, "enterprise_worker", 80),
+    (2025, "citizen", 80),
+    (2026, "public_sector", 100),
+    (2026, "student", 100),
+    (2026, "enterprise_worker", 100),
+    (2026, "citizen", 100),
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Targets::Table)
+                    .col(integer(Targets::Year))
+                    .col(string_len(Targets::TargetGroup, 32))
+                    .col(integer(Targets::Percent))
+                    .col(uuid_null(Targets::UpdatedBy))
+                    .col(timestamp_with_time_zone_null(Targets::UpdatedAt))
+                    .primary_key(Index::create().col(Targets::Year).col(Targets::TargetGroup))
+                    .to_owned(),
+            )
+            .await?;
+        let mut seed = Query::insert();
+        seed.into_table(Targets::Table).columns([
+            Targets::Year,
+            Targets::TargetGroup,
+            Targets::Percent,
+        ]);
+        // No editor and no edit time: the row is the plan's own figure.
+        for (year, group, percent) in PLAN_TARGETS {
+            seed.values_panic([year.into(), group.into(), percent.into()]);
+        }
+        manager.exec_stmt(seed).await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(AuditLog::Table)
+                    .col(uuid(AuditLog::Id).primary_key())
+                    .col(uuid(AuditLog::ActorId))
+                    .col(string_len(AuditLog::Action, 48))
+                    .col(string_len(AuditLog::SubjectKind, 32))
+                    .col(uuid_null(AuditLog::SubjectId))
+                    // The unit the write concerns: what scopes who may read the entry.
+                    .col(uuid_null(AuditLog::UnitId))
+                    .col(text_null(AuditLog::Before))
+                    .col(text_null(AuditLog::After))
+                    .col(timestamp_with_time_zone(AuditLog::At))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_audit_log_unit_at")
+                    .table(AuditLog::Table)
+                    .col(AuditLog::UnitId)
+                    .col(AuditLog::At)
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(PeopleImports::Table)
+                    .col(uuid(PeopleImports::Id).primary_key())
+                    .col(uuid(PeopleImports::AdminId))
+                    .col(text_null(PeopleImports::FileName))
+                    .col(integer(PeopleImports::TotalRows))
+                    .col(integer(PeopleImports::Created))
+                    .col(integer(PeopleImports::Updated))
+                    .col(integer(PeopleImports::Unchanged))
+                    .col(integer(PeopleImports::Rejected))
+                    .col(timestamp_with_time_zone(PeopleImports::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ImportRejections::Table)
+                    .col(uuid(ImportRejections::ImportId))
+                    .col(integer(ImportRejections::Ordinal))
+                    .col(integer(ImportRejections::RowNumber))
+                    .col(string_len(ImportRejections::ColumnName, 32))
+                    .col(string_len(ImportRejections::Code, 48))
+                    .col(text(ImportRejections::MessageVi))
+                    .col(text(ImportRejections::MessageEn))
+                    .primary_key(
+                        Index::create()
+                            .col(ImportRejections::ImportId)
+                            .col(ImportRejections::Ordinal),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ImportRejections::Table, ImportRejections::ImportId)
+                            .to(PeopleImports::Table, PeopleImports::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            ImportRejections::Table.into_iden(),
+            PeopleImports::Table.into_iden(),
+            AuditLog::Table.into_iden(),
+            Targets::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
