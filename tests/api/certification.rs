@@ -46,7 +46,7 @@ fn part(token: &str, index: usize) -> Value {
 
 /// The learner's path to a completed course: every lesson synced as completed, then
 /// the final quiz passed.
-async fn complete_course(app: &TestApp, who: &Session, code: &str) {
+pub(crate) async fn complete_course(app: &TestApp, who: &Session, code: &str) {
     let course = enrol(app, who, code).await;
     let events: Vec<Value> = course["lessons"].as_array().expect("lessons").iter().map(|l| {
         json!({"id": Uuid::now_v7(), "lesson_id": l["lesson_id"], "type": "completed", "at": "2026-11-28T10:00:00Z"})

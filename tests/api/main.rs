@@ -3,6 +3,7 @@
 //! `HOCVUSO_TEST_DATABASE_URL` is set).
 
 mod access;
+mod administration;
 mod assessment;
 mod authoring;
 mod catalog;

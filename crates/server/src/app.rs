@@ -31,7 +31,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(routes::media::routes)
                 .configure(routes::learning::routes)
                 .configure(routes::assessment::routes)
-                .configure(routes::certification::routes),
+                .configure(routes::certification::routes)
+                .configure(routes::administration::routes),
         );
 }
 

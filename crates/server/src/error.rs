@@ -83,7 +83,7 @@ pub fn problem_for_status(status: StatusCode) -> Problem {
     }
 }
 
-fn payload_too_large() -> Problem {
+pub(crate) fn payload_too_large() -> Problem {
     Problem::new(
         413,
         "payload_too_large",

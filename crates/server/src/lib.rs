@@ -5,6 +5,7 @@
 //! domain crate, and map its error through [`error::ApiError`] to a problem response.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod curriculum;
@@ -21,6 +22,7 @@ pub mod telemetry;
 
 use std::sync::Arc;
 
+use hocvuso_administration::Administration;
 use hocvuso_assessment::Assessment;
 use hocvuso_certification::Certification;
 use hocvuso_courses::Courses;
@@ -133,6 +135,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     }
     let certification = Certification::new(db.clone(), secrets::certification(&settings)?);
     Ok(AppState {
+        administration: Administration::new(db.clone(), identity.clone()),
         learning: Learning::new(db.clone()),
         certification,
         assessment,

@@ -23,7 +23,7 @@ use hocvuso_kernel::problem::{FieldErrorBody, ProblemBody};
         (name = "operations", description = "Liveness and readiness probes"),
         (name = "auth", description = "Accounts and sessions"),
         (name = "profile", description = "The caller's own profile"),
-        (name = "administration", description = "Units and people, within an administrator's scope"),
+        (name = "administration", description = "Units and people, resident imports, targets and reports, the audit log: within an administrator's scope"),
         (name = "catalog", description = "The competence framework, courses and lessons"),
         (name = "authoring", description = "Trainers build, order, publish and archive courses"),
         (name = "learning", description = "Enrolment, progress (online and offline sync), lesson locks, completion"),

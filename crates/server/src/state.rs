@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use hocvuso_administration::Administration;
 use hocvuso_assessment::Assessment;
 use hocvuso_certification::Certification;
 use hocvuso_courses::Courses;
@@ -22,5 +23,6 @@ pub struct AppState {
     pub learning: Learning,
     pub assessment: Assessment,
     pub certification: Certification,
+    pub administration: Administration,
     pub rate_limits: RateLimits,
 }

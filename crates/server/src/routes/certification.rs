@@ -22,6 +22,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::audit::{Audited, audit};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ValidJson, ValidQuery};
@@ -45,6 +46,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// Outside `/api/v1`: where verifiers and phones expect them.
 pub fn public_routes(cfg: &mut ServiceConfig) {
     cfg.service(jwks).service(page).service(page_form);
+}
+
+/// The unit of a record's holder, for the audit entry's scope.
+async fn holder_unit(
+    state: &AppState,
+    caller: &Authenticated,
+    holder: Uuid,
+) -> ApiResult<Option<Uuid>> {
+    Ok(state.identity.user(&caller.0, holder).await?.unit_id)
 }
 
 async fn holder_of(state: &AppState, user: Uuid) -> ApiResult<Holder> {
@@ -417,13 +427,21 @@ async fn revoke(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<CredentialView>> {
-    administered_record(&state, &caller, *id).await?;
-    Ok(web::Json(
-        state
-            .certification
-            .revoke(*id, caller.0.user_id, &body.reason)
-            .await?,
-    ))
+    let record = administered_record(&state, &caller, *id).await?;
+    let revoked = state
+        .certification
+        .revoke(*id, caller.0.user_id, &body.reason)
+        .await?;
+    let what = Audited {
+        action: "credential.revoke",
+        subject_kind: "credential",
+        subject_id: Some(*id),
+        unit_id: holder_unit(&state, &caller, record.user_id).await?,
+    };
+    let before = serde_json::json!({"status": "valid"});
+    let after = serde_json::json!({"status": "revoked", "reason": body.reason});
+    audit(&state, &caller.0, what, Some(before), Some(after)).await?;
+    Ok(web::Json(revoked))
 }
 
 /// Re-issues a record after a correction (e.g. the holder's name was fixed in their
@@ -458,6 +476,16 @@ async fn reissue(
         .certification
         .reissue(*id, caller.0.user_id, &body.reason, &holder, &achievement)
         .await?;
+    let what = Audited {
+        action: "credential.reissue",
+        subject_kind: "credential",
+        subject_id: Some(*id),
+        unit_id: holder_unit(&state, &caller, record.user_id).await?,
+    };
+    let before = serde_json::json!({"status": "valid"});
+    let after =
+        serde_json::json!({"status": "revoked", "reason": body.reason, "replaced_by": view.id});
+    audit(&state, &caller.0, what, Some(before), Some(after)).await?;
     Ok(HttpResponse::Created().json(view))
 }
 

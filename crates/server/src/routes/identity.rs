@@ -14,6 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::audit::{Audited, audit};
 use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::extract::{ValidJson, ValidQuery};
@@ -245,6 +246,13 @@ async fn create_unit(
 ) -> ApiResult<HttpResponse> {
     let admin = caller.require(&[Role::Admin])?;
     let unit = state.identity.create_unit(admin, body).await?;
+    let what = Audited {
+        action: "unit.create",
+        subject_kind: "unit",
+        subject_id: Some(unit.id),
+        unit_id: Some(unit.id),
+    };
+    audit(&state, admin, what, None::<()>, Some(&unit)).await?;
     Ok(HttpResponse::Created().json(unit))
 }
 
@@ -305,6 +313,13 @@ async fn create_user(
 ) -> ApiResult<HttpResponse> {
     let admin = caller.require(&[Role::Admin])?;
     let user = state.identity.create_user(admin, body).await?;
+    let what = Audited {
+        action: "user.create",
+        subject_kind: "user",
+        subject_id: Some(user.id),
+        unit_id: user.unit_id,
+    };
+    audit(&state, admin, what, None::<()>, Some(&user)).await?;
     Ok(HttpResponse::Created().json(user))
 }
 
@@ -350,10 +365,15 @@ async fn update_user(
     ValidJson(body): ValidJson<UpdateProfileRequest>,
 ) -> ApiResult<web::Json<UserView>> {
     let admin = caller.require(&[Role::Admin])?;
-    Ok(web::Json(
-        state
-            .identity
-            .update_user(admin, id.into_inner(), body)
-            .await?,
-    ))
+    let id = id.into_inner();
+    let before = state.identity.user(admin, id).await?;
+    let after = state.identity.update_user(admin, id, body).await?;
+    let what = Audited {
+        action: "user.update",
+        subject_kind: "user",
+        subject_id: Some(id),
+        unit_id: after.unit_id,
+    };
+    audit(&state, admin, what, Some(&before), Some(&after)).await?;
+    Ok(web::Json(after))
 }

@@ -1,5 +1,6 @@
 //! Thin handlers, one module per domain: parse and validate, call the domain, map errors.
 
+pub mod administration;
 pub mod assessment;
 pub mod authoring;
 pub mod certification;
