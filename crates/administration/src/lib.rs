@@ -7,6 +7,8 @@
 //! - [`reports`]: per unit and target group, the population, how many enrolled,
 //!   completed, were certified and verified their identity, against the target, and
 //!   the household figures; the same numbers as JSON, CSV and XLSX;
+//! - [`exports`]: completion records by unit, target group, course and date as CSV,
+//!   XLSX, or the VNeID batch (JSON Lines of signed records), streamed and resumable;
 //! - [`audit`]: every administrative write (who, what, when, before and after), readable
 //!   by the administrators whose scope it falls in.
 //!
@@ -16,11 +18,13 @@
 pub mod audit;
 pub mod entity;
 mod error;
+pub mod exports;
 pub mod people;
 pub mod reports;
 pub mod sheet;
 pub mod targets;
 
+use hocvuso_certification::Certification;
 use hocvuso_identity::Identity;
 use sea_orm::DatabaseConnection;
 
@@ -31,10 +35,15 @@ pub use error::AdministrationError;
 pub struct Administration {
     db: DatabaseConnection,
     identity: Identity,
+    certification: Certification,
 }
 
 impl Administration {
-    pub fn new(db: DatabaseConnection, identity: Identity) -> Self {
-        Self { db, identity }
+    pub fn new(db: DatabaseConnection, identity: Identity, certification: Certification) -> Self {
+        Self {
+            db,
+            identity,
+            certification,
+        }
     }
 }

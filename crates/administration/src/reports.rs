@@ -205,12 +205,12 @@ impl AddAssign for Households {
 }
 
 /// The units a report covers, in tree order (each unit before the units below it).
-struct ReportUnits {
-    units: Vec<UnitView>,
+pub(crate) struct ReportUnits {
+    pub(crate) units: Vec<UnitView>,
 }
 
 impl ReportUnits {
-    fn ids(&self) -> Vec<Uuid> {
+    pub(crate) fn ids(&self) -> Vec<Uuid> {
         self.units.iter().map(|u| u.id).collect()
     }
 
@@ -248,7 +248,7 @@ fn percent_of(part: i64, whole: i64) -> f64 {
 
 impl Administration {
     /// The units a report covers: `unit_id` and below it, or all of the caller's units.
-    async fn report_units(
+    pub(crate) async fn report_units(
         &self,
         principal: &Principal,
         unit_id: Option<Uuid>,

@@ -26,3 +26,8 @@ pub fn certified_at(user_id: Expr, as_of: DateTime<Utc>) -> Expr {
             .to_owned(),
     )
 }
+
+/// The holder of a record, as an SQL expression, for conditions on the person.
+pub fn holder() -> Expr {
+    Expr::col((credential::Entity, credential::Column::UserId))
+}

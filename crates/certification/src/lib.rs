@@ -10,6 +10,7 @@
 //!   `bad_signature`, with the claims;
 //! - [`revoke`]: administrators revoke with a reason, or re-issue after a correction;
 //!   every change is kept in an audit trail;
+//! - [`export`]: records a page at a time, oldest first, for exports that resume;
 //! - [`page`] and [`certificate`]: the public HTML page a QR code opens, PDF
 //!   certificates, and many of them streamed as one ZIP.
 //!
@@ -25,6 +26,7 @@ pub mod credential;
 pub mod dto;
 pub mod entity;
 mod error;
+pub mod export;
 pub mod issue;
 pub mod keyring;
 pub mod page;

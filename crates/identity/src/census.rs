@@ -45,3 +45,22 @@ pub fn identity_verified() -> Expr {
     .finally(0)
     .into()
 }
+
+/// The person `person` (an SQL expression for a user id) belongs to one of `units`, and
+/// to `group` when one is given: a condition other domains' exports embed.
+pub fn belongs(
+    person: Expr,
+    units: impl IntoIterator<Item = Uuid>,
+    group: Option<hocvuso_kernel::TargetGroup>,
+) -> Expr {
+    let mut people = Query::select()
+        .expr(Expr::val(1))
+        .from(user::Entity)
+        .and_where(user_id().eq(person))
+        .and_where(unit_id().is_in(units))
+        .to_owned();
+    if let Some(group) = group {
+        people.and_where(target_group().eq(group.as_str()));
+    }
+    Expr::exists(people)
+}

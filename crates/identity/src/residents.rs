@@ -9,8 +9,8 @@ use chrono::{Datelike, NaiveDate};
 use hocvuso_kernel::text::fold;
 use hocvuso_kernel::{Lang, Principal, Role, TargetGroup, ids::new_id, time::now};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -528,6 +528,13 @@ impl Identity {
         outcome: &mut ResidentImport,
     ) -> Result<(), IdentityError> {
         let txn = self.db.begin().await?;
+        if txn.get_database_backend() == DbBackend::Postgres {
+            // A large import grows the table many times over within a minute, before
+            // statistics catch up: a plan cached while it was small would scan it whole
+            // for every chunk. Planning each look-up afresh keeps them on the index.
+            txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+                .await?;
+        }
         let hashes: Vec<&str> = residents.iter().map(|r| r.cccd_hash.as_str()).collect();
         let existing: HashMap<String, user::Model> = user::Entity::find()
             .filter(user::Column::CccdHash.is_in(hashes))

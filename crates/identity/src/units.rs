@@ -273,6 +273,31 @@ impl Identity {
             .collect())
     }
 
+    /// The unit and target group of each of `ids` (for exports; at most a page at a time).
+    pub async fn units_of(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, (Option<Uuid>, Option<hocvuso_kernel::TargetGroup>)>, IdentityError>
+    {
+        Ok(user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .column(user::Column::UnitId)
+            .column(user::Column::TargetGroup)
+            .filter(user::Column::Id.is_in(ids.iter().copied()))
+            .into_tuple::<(Uuid, Option<Uuid>, Option<String>)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(id, unit, group)| {
+                let group = group
+                    .as_deref()
+                    .and_then(hocvuso_kernel::TargetGroup::parse);
+                (id, (unit, group))
+            })
+            .collect())
+    }
+
     async fn subtree(&self, root: Uuid) -> Result<HashSet<Uuid>, IdentityError> {
         self.descendants(vec![root]).await
     }

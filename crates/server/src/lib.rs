@@ -135,7 +135,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     }
     let certification = Certification::new(db.clone(), secrets::certification(&settings)?);
     Ok(AppState {
-        administration: Administration::new(db.clone(), identity.clone()),
+        administration: Administration::new(db.clone(), identity.clone(), certification.clone()),
         learning: Learning::new(db.clone()),
         certification,
         assessment,

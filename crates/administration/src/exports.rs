@@ -1,0 +1,324 @@
+//! Exports of completion records, filtered by unit, target group, course and date: a
+//! table (CSV or XLSX) for the ward office, and the "VNeID batch" (JSON Lines, one
+//! signed record per line) for an identity platform. Streamed a page at a time, so
+//! memory stays flat however many records there are, and resumable: each row carries
+//! its record id, and `after` starts after the last one received.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use hocvuso_certification::census::holder;
+use hocvuso_certification::export::{RecordQuery, RecordRow};
+use hocvuso_identity::census::belongs;
+use hocvuso_kernel::{Principal, TargetGroup};
+use rust_xlsxwriter::Workbook;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::{Administration, AdministrationError};
+
+/// Records read per page.
+const PAGE: u64 = 1000;
+/// Chunks waiting for a slow client before the export pauses.
+const CHUNKS_IN_FLIGHT: usize = 4;
+/// A worksheet holds 1,048,576 rows, one of them the header; resume with `after`.
+pub const XLSX_MAX_RECORDS: usize = 1_048_575;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    /// The VNeID batch: JSON Lines.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ExportQuery {
+    pub unit_id: Option<Uuid>,
+    pub target_group: Option<TargetGroup>,
+    pub course_id: Option<Uuid>,
+    pub issued_from: Option<DateTime<Utc>>,
+    pub issued_to: Option<DateTime<Utc>>,
+    /// Resume after this record (the last id received).
+    pub after: Option<Uuid>,
+}
+
+/// A course's code and title, as exports name it.
+#[derive(Debug, Clone)]
+pub struct CourseName {
+    pub code: String,
+    pub title: String,
+}
+
+pub type Chunks = mpsc::Receiver<Result<Vec<u8>, std::io::Error>>;
+
+const COLUMNS: [&str; 14] = [
+    "record_id",
+    "code",
+    "status",
+    "issued_at",
+    "valid_until",
+    "revoked_at",
+    "holder_name",
+    "target_group",
+    "unit_code",
+    "unit_name",
+    "course_code",
+    "course_title",
+    "score_percent",
+    "verification_url",
+];
+
+/// What an export needs besides the records: names of units and courses.
+struct Context {
+    records: RecordQuery,
+    after: Option<Uuid>,
+    units: HashMap<Uuid, (Option<String>, String)>,
+    courses: Arc<HashMap<Uuid, CourseName>>,
+}
+
+fn time(at: Option<DateTime<Utc>>) -> String {
+    at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+impl Context {
+    /// One record as the table's cells.
+    fn cells(
+        &self,
+        row: &RecordRow,
+        person: Option<&(Option<Uuid>, Option<TargetGroup>)>,
+    ) -> [String; 14] {
+        let (unit, group) = person.cloned().unwrap_or_default();
+        let (unit_code, unit_name) = unit
+            .and_then(|u| self.units.get(&u))
+            .cloned()
+            .unwrap_or_default();
+        let course = self.courses.get(&row.course_id);
+        [
+            row.id.to_string(),
+            row.code.clone(),
+            row.status.as_str().to_owned(),
+            time(Some(row.issued_at)),
+            time(row.valid_until),
+            time(row.revoked_at),
+            row.holder_name.clone(),
+            group.map(|g| g.as_str().to_owned()).unwrap_or_default(),
+            unit_code.unwrap_or_default(),
+            unit_name,
+            course.map(|c| c.code.clone()).unwrap_or_default(),
+            course.map(|c| c.title.clone()).unwrap_or_default(),
+            row.score_percent.to_string(),
+            row.verification_url.clone(),
+        ]
+    }
+
+    /// One record as a line of the VNeID batch: what an identity platform needs to
+    /// confirm a citizen, the signed credential first among them (its subject carries
+    /// the keyed hash of the citizen ID the platform matches on).
+    fn vneid_line(&self, row: &RecordRow) -> Result<Vec<u8>, AdministrationError> {
+        let course = self.courses.get(&row.course_id);
+        let mut line = serde_json::to_vec(&serde_json::json!({
+            "record_id": row.id,
+            "code": row.code,
+            "status": row.status.as_str(),
+            "issued_at": time(Some(row.issued_at)),
+            "valid_until": row.valid_until.map(|t| time(Some(t))),
+            "revoked_at": row.revoked_at.map(|t| time(Some(t))),
+            "course_code": course.map(|c| c.code.as_str()),
+            "course_title": course.map(|c| c.title.as_str()),
+            "verification_url": row.verification_url,
+            "credential": row.token,
+        }))
+        .map_err(|e| AdministrationError::Internal(e.to_string()))?;
+        line.push(b'\n');
+        Ok(line)
+    }
+}
+
+impl Administration {
+    /// Starts an export; scope and filters are checked before the first byte, so a
+    /// client's mistake is an error response, not a broken download.
+    pub async fn export_completions(
+        &self,
+        principal: &Principal,
+        query: ExportQuery,
+        courses: Arc<HashMap<Uuid, CourseName>>,
+        format: ExportFormat,
+    ) -> Result<Chunks, AdministrationError> {
+        let units = self.report_units(principal, query.unit_id).await?;
+        let records = RecordQuery {
+            holder: Some(belongs(holder(), units.ids(), query.target_group)),
+            course_id: query.course_id,
+            issued_from: query.issued_from,
+            issued_to: query.issued_to,
+        };
+        let context = Context {
+            records,
+            after: query.after,
+            units: units
+                .units
+                .into_iter()
+                .map(|u| (u.id, (u.code, u.name)))
+                .collect(),
+            courses,
+        };
+        let (tx, rx) = mpsc::channel(CHUNKS_IN_FLIGHT);
+        let this = self.clone();
+        match format {
+            ExportFormat::Csv | ExportFormat::Jsonl => {
+                tokio::spawn(async move {
+                    if let Err(e) = this.stream_lines(&context, format, &tx).await {
+                        tracing::warn!(error = %e, "export stopped");
+                        let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                    }
+                });
+            }
+            ExportFormat::Xlsx => {
+                let runtime = tokio::runtime::Handle::current();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = this.stream_workbook(&context, &tx, &runtime) {
+                        tracing::warn!(error = %e, "export stopped");
+                        let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                    }
+                });
+            }
+        }
+        Ok(rx)
+    }
+
+    /// The next page of records with their holders' units and groups.
+    async fn page(
+        &self,
+        context: &Context,
+        after: Option<Uuid>,
+    ) -> Result<
+        (
+            Vec<RecordRow>,
+            HashMap<Uuid, (Option<Uuid>, Option<TargetGroup>)>,
+        ),
+        AdministrationError,
+    > {
+        let rows = self
+            .certification
+            .records_after(&context.records, after, PAGE)
+            .await
+            .map_err(|e| AdministrationError::Internal(e.to_string()))?;
+        let holders: Vec<Uuid> = rows.iter().map(|r| r.holder_id).collect();
+        let people = self.identity.units_of(&holders).await?;
+        Ok((rows, people))
+    }
+
+    async fn stream_lines(
+        &self,
+        context: &Context,
+        format: ExportFormat,
+        tx: &mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+    ) -> Result<(), AdministrationError> {
+        let csv_error = |e: csv::Error| AdministrationError::Internal(e.to_string());
+        let mut after = context.after;
+        // A resumed CSV continues the first download: no second header, no second BOM.
+        if format == ExportFormat::Csv && after.is_none() {
+            let mut header = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+            header.write_record(COLUMNS).map_err(csv_error)?;
+            let bytes = header
+                .into_inner()
+                .map_err(|e| AdministrationError::Internal(e.to_string()))?;
+            if tx.send(Ok(bytes)).await.is_err() {
+                return Ok(());
+            }
+        }
+        loop {
+            let (rows, people) = self.page(context, after).await?;
+            let Some(last) = rows.last() else {
+                return Ok(());
+            };
+            after = Some(last.id);
+            let mut chunk = Vec::with_capacity(rows.len() * 256);
+            match format {
+                ExportFormat::Jsonl => {
+                    for row in &rows {
+                        chunk.extend(context.vneid_line(row)?);
+                    }
+                }
+                _ => {
+                    let mut writer = csv::Writer::from_writer(chunk);
+                    for row in &rows {
+                        writer
+                            .write_record(context.cells(row, people.get(&row.holder_id)))
+                            .map_err(csv_error)?;
+                    }
+                    chunk = writer
+                        .into_inner()
+                        .map_err(|e| AdministrationError::Internal(e.to_string()))?;
+                }
+            }
+            if tx.send(Ok(chunk)).await.is_err() {
+                // The client went away: stop reading.
+                return Ok(());
+            }
+        }
+    }
+
+    /// An XLSX file cannot be sent before it is finished: it is written row by row to a
+    /// temporary file (the writer's constant-memory mode), then sent in chunks.
+    fn stream_workbook(
+        &self,
+        context: &Context,
+        tx: &mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+        runtime: &tokio::runtime::Handle,
+    ) -> Result<(), AdministrationError> {
+        let xlsx = |e: rust_xlsxwriter::XlsxError| AdministrationError::Internal(e.to_string());
+        let io = |e: std::io::Error| AdministrationError::Internal(e.to_string());
+        let mut workbook = Workbook::new();
+        let sheet = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx)?;
+        sheet.set_name("completions").map_err(xlsx)?;
+        for (col, name) in COLUMNS.iter().enumerate() {
+            sheet.write_string(0, col as u16, *name).map_err(xlsx)?;
+        }
+        let mut written = 0usize;
+        let mut after = context.after;
+        'pages: loop {
+            let (rows, people) = runtime.block_on(self.page(context, after))?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last.id);
+            for row in &rows {
+                if written == XLSX_MAX_RECORDS {
+                    break 'pages;
+                }
+                written += 1;
+                let r = written as u32;
+                for (col, cell) in context
+                    .cells(row, people.get(&row.holder_id))
+                    .iter()
+                    .enumerate()
+                {
+                    if col == 12 {
+                        sheet
+                            .write_number(r, 12, f64::from(row.score_percent))
+                            .map_err(xlsx)?;
+                    } else if !cell.is_empty() {
+                        sheet.write_string(r, col as u16, cell).map_err(xlsx)?;
+                    }
+                }
+            }
+        }
+        let mut file = tempfile::NamedTempFile::new().map_err(io)?;
+        workbook.save(file.path()).map_err(xlsx)?;
+        let mut buffer = vec![0u8; 256 * 1024];
+        loop {
+            let read = file.as_file_mut().read(&mut buffer).map_err(io)?;
+            if read == 0 {
+                break;
+            }
+            if tx.blocking_send(Ok(buffer[..read].to_vec())).is_err() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
