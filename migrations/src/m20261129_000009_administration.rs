@@ -80,6 +80,8 @@ enum Enrollments {
 #[derive(DeriveIden)]
 enum Credentials {
     Table,
+    Id,
+    CourseId,
     UserId,
     IssuedAt,
     RevokedAt,
@@ -226,6 +228,13 @@ impl MigrationTrait for Migration {
                 .col(Credentials::RevokedAt)
                 .col(Credentials::ValidUntil)
                 .to_owned(),
+            // Exports read one course's records in id order, a page at a time.
+            Index::create()
+                .name("idx_credentials_course_id")
+                .table(Credentials::Table)
+                .col(Credentials::CourseId)
+                .col(Credentials::Id)
+                .to_owned(),
         ] {
             manager.create_index(index).await?;
         }
@@ -237,6 +246,7 @@ impl MigrationTrait for Migration {
             ("idx_users_census", Users::Table.into_iden()),
             ("idx_enrollments_census", Enrollments::Table.into_iden()),
             ("idx_credentials_census", Credentials::Table.into_iden()),
+            ("idx_credentials_course_id", Credentials::Table.into_iden()),
         ] {
             manager
                 .drop_index(Index::drop().name(name).table(table).to_owned())

@@ -4,7 +4,10 @@
 //! 1. a resident list of `rows` people (default 100,000) imported as one CSV upload,
 //!    then the same file again (every row unchanged);
 //! 2. the targets and households reports over the ward, grown by `learners` more people
-//!    (default 1,000,000) with five lesson-progress rows each.
+//!    (default 1,000,000) with five lesson-progress rows each;
+//! 3. an export of `learners` completion records (one per generated person in a second
+//!    course, each with a token of a real record's size), as CSV and as the VNeID batch,
+//!    with the process's memory sampled while it streams.
 //!
 //! How the data is made: the resident list is generated here, every row valid (a real
 //! citizen ID layout: province 001, the sex and century digit, the birth year, a serial),
@@ -16,6 +19,7 @@
 //!
 //! `cargo run --release -p hocvuso-bench --bin bench-administration -- [learners] [rows]`
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -31,17 +35,98 @@ const GROUPS: [&str; 4] = ["citizen", "student", "enterprise_worker", "public_se
 const RESIDENTIAL_GROUPS: usize = 65;
 const BATCH: usize = 1000;
 
-fn peak_rss_mib() -> u64 {
+fn status_mib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|n| n.parse::<u64>().ok())
         })
         .unwrap_or(0)
         / 1024
+}
+
+fn peak_rss_mib() -> u64 {
+    status_mib("VmHWM")
+}
+
+/// One record for each of `people` in a second course: the export's million.
+async fn generate_export_records(app: &TestApp, people: &[Uuid], course_id: Uuid) {
+    let now = Utc::now();
+    let lists = people.len() / 131_072 + 1;
+    status_list::Entity::insert_many((0..lists).map(|n| status_list::ActiveModel {
+        id: Set(2000 + n as i32),
+        purpose: Set("revocation".into()),
+        size: Set(131_072),
+        created_at: Set(now),
+    }))
+    .exec_without_returning(&app.state.db)
+    .await
+    .expect("status lists");
+    for (chunk_index, chunk) in people.chunks(BATCH).enumerate() {
+        credential::Entity::insert_many(chunk.iter().enumerate().map(|(k, id)| {
+            let i = chunk_index * BATCH + k;
+            credential::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                code: Set(format!("E{i:010}")),
+                user_id: Set(*id),
+                course_id: Set(course_id),
+                current_key: Set(Some(format!("{id}:{course_id}"))),
+                status_list: Set(2000 + (i / 131_072) as i32),
+                status_index: Set((i % 131_072) as i32),
+                // A real record's size: a VC-JWT of this platform is about 2 KB.
+                token: Set("x".repeat(2048)),
+                kid: Set("bench".into()),
+                holder_name: Set(format!("Người Học {i}")),
+                score_percent: Set(90),
+                issued_at: Set(now),
+                valid_until: Set(None),
+                revoked_at: Set(None),
+                revocation_reason: Set(None),
+                revoked_by: Set(None),
+                replaces: Set(None),
+            }
+        }))
+        .exec_without_returning(&app.state.db)
+        .await
+        .expect("records");
+    }
+}
+
+/// Streams an export, counting rows, while sampling the process's memory.
+async fn export(app: &TestApp, token: &str, query: &str) -> (usize, u64, Duration, u64) {
+    let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let peak = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let sampler = {
+        let (sampling, peak) = (sampling.clone(), peak.clone());
+        tokio::spawn(async move {
+            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                peak.fetch_max(status_mib("VmRSS"), std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let started = Instant::now();
+    let mut response = app
+        .client
+        .get(app.url(&format!("/api/v1/exports/completions{query}")))
+        .bearer_auth(token)
+        .timeout(Duration::from_secs(1800))
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(response.status(), 200, "{query}");
+    let (mut lines, mut bytes) = (0usize, 0u64);
+    while let Some(chunk) = response.chunk().await.expect("chunk") {
+        lines += chunk.iter().filter(|b| **b == b'\n').count();
+        bytes += chunk.len() as u64;
+    }
+    let took = started.elapsed();
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    sampler.await.expect("sampler");
+    (lines, bytes, took, peak.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 fn resident_csv(rows: usize) -> String {
@@ -379,9 +464,47 @@ async fn main() {
         }
     }
     println!(
-        "  peak RSS (server and generator in one process): {} MiB",
+        "  peak RSS so far (server and generator in one process): {} MiB",
         peak_rss_mib()
     );
+
+    // The export: a second course's record for each of `learners` generated people.
+    let ids = app.state.courses.course_ids().await.expect("courses");
+    let export_course = *ids.get("vneid-va-dich-vu-cong-truc-tuyen").expect("shipped course");
+    let people: Vec<Uuid> = {
+        use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+        user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::FullName.starts_with("Người Học"))
+            .into_tuple()
+            .all(&app.state.db)
+            .await
+            .expect("people")
+    };
+    let started = Instant::now();
+    generate_export_records(&app, &people, export_course).await;
+    println!(
+        "  generated {} records for the export in {:.0} s",
+        people.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let before = status_mib("VmRSS");
+    for format in ["csv", "jsonl"] {
+        let (lines, bytes, took, peak) = export(
+            &app,
+            &token,
+            &format!("?course=vneid-va-dich-vu-cong-truc-tuyen&format={format}"),
+        )
+        .await;
+        let records = if format == "csv" { lines - 1 } else { lines };
+        println!(
+            "  export, {format}: {records} records, {:.0} MB in {:.1} s = {:.0} records/s; RSS {before} MiB before, at most {peak} MiB during",
+            bytes as f64 / 1_048_576.0,
+            took.as_secs_f64(),
+            records as f64 / took.as_secs_f64(),
+        );
+    }
     // For studying query plans in the sqlite3 shell: a copy of the generated database.
     if let (Ok(path), "sqlite") = (std::env::var("BENCH_KEEP_DATABASE"), database) {
         use sea_orm::ConnectionTrait;
