@@ -1,6 +1,6 @@
 //! Administration: the plan's targets as editable rows (seeded with the plan's own
-//! figures), the audit log of administrative writes, and people imports with every
-//! rejected row kept for the downloadable report.
+//! figures), the audit log of administrative writes, people imports with every
+//! rejected row kept for the downloadable report, and the reports' read model.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -60,12 +60,8 @@ enum ImportRejections {
 #[derive(DeriveIden)]
 enum Users {
     Table,
-    UnitId,
-    TargetGroup,
-    CreatedAt,
-    IdentityVerified,
-    Household,
     Id,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -75,6 +71,7 @@ enum Enrollments {
     EnrolledAt,
     CompletedAt,
     WithdrawnAt,
+    LastActivityAt,
 }
 
 #[derive(DeriveIden)]
@@ -86,6 +83,28 @@ enum Credentials {
     IssuedAt,
     RevokedAt,
     ValidUntil,
+}
+
+#[derive(DeriveIden)]
+enum ReportCensus {
+    Table,
+    UserId,
+    UnitId,
+    TargetGroup,
+    Household,
+    RegisteredAt,
+    IdentityVerified,
+    EnrolledAt,
+    CompletedAt,
+    CertifiedFrom,
+    CertifiedUntil,
+}
+
+#[derive(DeriveIden)]
+enum CensusState {
+    Table,
+    Id,
+    RefreshedTo,
 }
 
 /// The plan's targets (seed III): 80 % of each group in 2025 (100 % of pupils and
@@ -199,18 +218,64 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
-        // Covering indexes for the reports' census: a report reads each person's unit,
-        // group and milestones from indexes alone, never from the wide rows.
+        // The reports' read model: a row per person with their unit, group and
+        // milestones, refreshed from the domains; a report reads only its index.
+        manager
+            .create_table(
+                Table::create()
+                    .table(ReportCensus::Table)
+                    .col(uuid(ReportCensus::UserId).primary_key())
+                    .col(uuid_null(ReportCensus::UnitId))
+                    .col(string_len_null(ReportCensus::TargetGroup, 32))
+                    .col(string_len_null(ReportCensus::Household, 100))
+                    .col(timestamp_with_time_zone(ReportCensus::RegisteredAt))
+                    .col(boolean(ReportCensus::IdentityVerified))
+                    .col(timestamp_with_time_zone_null(ReportCensus::EnrolledAt))
+                    .col(timestamp_with_time_zone_null(ReportCensus::CompletedAt))
+                    .col(timestamp_with_time_zone_null(ReportCensus::CertifiedFrom))
+                    .col(timestamp_with_time_zone_null(ReportCensus::CertifiedUntil))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ReportCensus::Table, ReportCensus::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(CensusState::Table)
+                    .col(integer(CensusState::Id).primary_key())
+                    .col(timestamp_with_time_zone(CensusState::RefreshedTo))
+                    .to_owned(),
+            )
+            .await?;
         for index in [
             Index::create()
-                .name("idx_users_census")
+                .name("idx_report_census_report")
+                .table(ReportCensus::Table)
+                .col(ReportCensus::UnitId)
+                .col(ReportCensus::TargetGroup)
+                .col(ReportCensus::RegisteredAt)
+                .col(ReportCensus::IdentityVerified)
+                .col(ReportCensus::EnrolledAt)
+                .col(ReportCensus::CompletedAt)
+                .col(ReportCensus::CertifiedFrom)
+                .col(ReportCensus::CertifiedUntil)
+                .col(ReportCensus::Household)
+                .to_owned(),
+            // What a refresh asks: who changed since, and each person's milestones.
+            Index::create()
+                .name("idx_users_updated_at")
                 .table(Users::Table)
-                .col(Users::UnitId)
-                .col(Users::TargetGroup)
-                .col(Users::CreatedAt)
-                .col(Users::IdentityVerified)
-                .col(Users::Household)
-                .col(Users::Id)
+                .col(Users::UpdatedAt)
+                .to_owned(),
+            Index::create()
+                .name("idx_enrollments_activity")
+                .table(Enrollments::Table)
+                .col(Enrollments::LastActivityAt)
                 .to_owned(),
             Index::create()
                 .name("idx_enrollments_census")
@@ -219,6 +284,16 @@ impl MigrationTrait for Migration {
                 .col(Enrollments::EnrolledAt)
                 .col(Enrollments::CompletedAt)
                 .col(Enrollments::WithdrawnAt)
+                .to_owned(),
+            Index::create()
+                .name("idx_credentials_issued_at")
+                .table(Credentials::Table)
+                .col(Credentials::IssuedAt)
+                .to_owned(),
+            Index::create()
+                .name("idx_credentials_revoked_at")
+                .table(Credentials::Table)
+                .col(Credentials::RevokedAt)
                 .to_owned(),
             Index::create()
                 .name("idx_credentials_census")
@@ -243,8 +318,11 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (name, table) in [
-            ("idx_users_census", Users::Table.into_iden()),
+            ("idx_users_updated_at", Users::Table.into_iden()),
+            ("idx_enrollments_activity", Enrollments::Table.into_iden()),
             ("idx_enrollments_census", Enrollments::Table.into_iden()),
+            ("idx_credentials_issued_at", Credentials::Table.into_iden()),
+            ("idx_credentials_revoked_at", Credentials::Table.into_iden()),
             ("idx_credentials_census", Credentials::Table.into_iden()),
             ("idx_credentials_course_id", Credentials::Table.into_iden()),
         ] {
@@ -253,6 +331,8 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         for table in [
+            CensusState::Table.into_iden(),
+            ReportCensus::Table.into_iden(),
             ImportRejections::Table.into_iden(),
             PeopleImports::Table.into_iden(),
             AuditLog::Table.into_iden(),

@@ -12,10 +12,11 @@
 //! - [`audit`]: every administrative write (who, what, when, before and after), readable
 //!   by the administrators whose scope it falls in.
 //!
-//! Reports count other domains' facts through their `census` modules, never by reading
-//! their tables.
+//! Reports count from their own read model ([`census`]), refreshed from the other
+//! domains' `census` modules, never by reading those domains' tables.
 
 pub mod audit;
+pub mod census;
 pub mod entity;
 mod error;
 pub mod exports;
@@ -23,6 +24,8 @@ pub mod people;
 pub mod reports;
 pub mod sheet;
 pub mod targets;
+
+use std::sync::Arc;
 
 use hocvuso_certification::Certification;
 use hocvuso_identity::Identity;
@@ -36,6 +39,7 @@ pub struct Administration {
     db: DatabaseConnection,
     identity: Identity,
     certification: Certification,
+    census_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Administration {
@@ -44,6 +48,7 @@ impl Administration {
             db,
             identity,
             certification,
+            census_lock: Arc::default(),
         }
     }
 }

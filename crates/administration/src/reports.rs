@@ -11,9 +11,6 @@ use std::collections::HashMap;
 use std::ops::AddAssign;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
-use hocvuso_certification::census::certified_at;
-use hocvuso_enrollment::census::{completed_by, enrolled_by};
-use hocvuso_identity::census;
 use hocvuso_identity::dto::UnitView;
 use hocvuso_kernel::{Principal, TargetGroup, time::now};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query};
@@ -22,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::entity::census_row;
 use crate::sheet::{Cell, Table};
 use crate::{Administration, AdministrationError};
 
@@ -230,6 +228,31 @@ impl ReportUnits {
     }
 }
 
+fn census(column: census_row::Column) -> Expr {
+    Expr::col((census_row::Entity, column))
+}
+
+/// People of `units` with a target group, registered by `as_of`.
+fn population(units: Vec<Uuid>, as_of: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
+    use census_row::Column as C;
+    Query::select()
+        .from(census_row::Entity)
+        .and_where(census(C::UnitId).is_in(units))
+        .and_where(census(C::TargetGroup).is_not_null())
+        .and_where(census(C::RegisteredAt).lte(as_of))
+        .to_owned()
+}
+
+/// Held a valid completion record at `as_of`.
+fn certified_at(as_of: DateTime<Utc>) -> Expr {
+    use census_row::Column as C;
+    census(C::CertifiedFrom).lte(as_of).and(
+        census(C::CertifiedUntil)
+            .is_null()
+            .or(census(C::CertifiedUntil).gt(as_of)),
+    )
+}
+
 fn sum_of(condition: Expr) -> Expr {
     Func::sum(Expr::case(condition, 1).finally(0)).into()
 }
@@ -300,17 +323,18 @@ impl Administration {
         let (period, as_of) = query.period()?;
         let units = self.report_units(principal, query.unit_id).await?;
 
-        let person = census::user_id();
-        let mut select = census::population(units.ids(), as_of);
+        self.refresh_census().await?;
+        use census_row::Column as C;
+        let mut select = population(units.ids(), as_of);
         select
-            .expr(census::unit_id())
-            .expr(census::target_group())
+            .expr(census(C::UnitId))
+            .expr(census(C::TargetGroup))
             .expr(Func::count(Expr::col(Asterisk)))
-            .expr(Func::sum(census::identity_verified()))
-            .expr(sum_of(enrolled_by(person.clone(), as_of)))
-            .expr(sum_of(completed_by(person.clone(), as_of)))
-            .expr(sum_of(certified_at(person, as_of)))
-            .add_group_by([census::unit_id(), census::target_group()]);
+            .expr(sum_of(census(C::IdentityVerified).eq(true)))
+            .expr(sum_of(census(C::EnrolledAt).lte(as_of)))
+            .expr(sum_of(census(C::CompletedAt).lte(as_of)))
+            .expr(sum_of(certified_at(as_of)))
+            .add_group_by([census(C::UnitId), census(C::TargetGroup)]);
         let mut own: HashMap<(Uuid, TargetGroup), Counts> = HashMap::new();
         for row in self.db.query_all(&select).await? {
             let unit: Uuid = row.try_get_by_index(0)?;
@@ -387,16 +411,18 @@ impl Administration {
         let (period, as_of) = query.period()?;
         let units = self.report_units(principal, query.unit_id).await?;
 
-        let mut households = census::population(units.ids(), as_of);
+        self.refresh_census().await?;
+        use census_row::Column as C;
+        let mut households = population(units.ids(), as_of);
         households
-            .expr_as(census::unit_id(), Alias::new("unit_id"))
+            .expr_as(census(C::UnitId), Alias::new("unit_id"))
             .expr_as(
-                Func::max(Expr::case(certified_at(census::user_id(), as_of), 1).finally(0)),
+                Func::max(Expr::case(certified_at(as_of), 1).finally(0)),
                 Alias::new("certified"),
             )
-            .and_where(census::household().is_not_null())
-            .and_where(census::household().ne(""))
-            .add_group_by([census::unit_id(), census::household()]);
+            .and_where(census(C::Household).is_not_null())
+            .and_where(census(C::Household).ne(""))
+            .add_group_by([census(C::UnitId), census(C::Household)]);
         let select = Query::select()
             .expr(Expr::col(Alias::new("unit_id")))
             .expr(Func::count(Expr::col(Asterisk)))

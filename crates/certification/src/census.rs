@@ -1,33 +1,67 @@
-//! What reports may ask of certification without reading its tables: a condition on a
-//! person (given as an SQL expression for their user id) that a report's query embeds.
+//! What reports and exports may ask of certification without reading its tables: per
+//! person (given as an SQL expression for their user id), since when and until when
+//! they held a valid record, and who changed since a given time.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement, SubQueryStatement};
 
 use crate::entity::credential;
 
-/// The person held a record that was valid at `as_of`: issued by then, not yet revoked
-/// and not yet expired.
-pub fn certified_at(user_id: Expr, as_of: DateTime<Utc>) -> Expr {
-    use credential::Column as C;
-    let col = |c: C| Expr::col((credential::Entity, c));
-    Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(credential::Entity)
-            .and_where(col(C::UserId).eq(user_id))
-            .and_where(col(C::IssuedAt).lte(as_of))
-            .and_where(col(C::RevokedAt).is_null().or(col(C::RevokedAt).gt(as_of)))
-            .and_where(
-                col(C::ValidUntil)
-                    .is_null()
-                    .or(col(C::ValidUntil).gt(as_of)),
-            )
+fn col(column: credential::Column) -> Expr {
+    Expr::col((credential::Entity, column))
+}
+
+fn of_person(person: Expr) -> SelectStatement {
+    Query::select()
+        .from(credential::Entity)
+        .and_where(col(credential::Column::UserId).eq(person))
+        .to_owned()
+}
+
+fn scalar(query: SelectStatement) -> Expr {
+    Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(query)))
+}
+
+/// When the person's first record was issued; null if none.
+pub fn certified_from(person: Expr) -> Expr {
+    scalar(
+        of_person(person)
+            .expr(Func::min(col(credential::Column::IssuedAt)))
             .to_owned(),
     )
 }
 
+/// When the person stopped holding a valid record: null while one is open (neither
+/// revoked nor expiring), else the last revocation or expiry, which may lie ahead.
+pub fn certified_until(person: Expr) -> Expr {
+    use credential::Column as C;
+    let open = of_person(person.clone())
+        .expr(Expr::val(1))
+        .and_where(col(C::RevokedAt).is_null())
+        .and_where(col(C::ValidUntil).is_null())
+        .to_owned();
+    let last_end = of_person(person)
+        .expr(Func::max(Func::coalesce([
+            col(C::RevokedAt),
+            col(C::ValidUntil),
+        ])))
+        .to_owned();
+    Expr::case(Expr::exists(open), Expr::cust("NULL"))
+        .finally(scalar(last_end))
+        .into()
+}
+
+/// The people whose records were issued or revoked after `since`.
+pub fn changed_since(since: DateTime<Utc>) -> SelectStatement {
+    use credential::Column as C;
+    Query::select()
+        .column((credential::Entity, C::UserId))
+        .from(credential::Entity)
+        .and_where(col(C::IssuedAt).gt(since).or(col(C::RevokedAt).gt(since)))
+        .to_owned()
+}
+
 /// The holder of a record, as an SQL expression, for conditions on the person.
 pub fn holder() -> Expr {
-    Expr::col((credential::Entity, credential::Column::UserId))
+    col(credential::Column::UserId)
 }

@@ -186,6 +186,7 @@ pub(crate) async fn settle(
     if completes {
         let at = now();
         active.completed_at = Set(Some(at));
+        active.last_activity_at = Set(at);
         active.status = Set(COMPLETED.into());
         tracing::info!(course = %plan.code, "course completed");
     }
@@ -282,7 +283,10 @@ impl Learning {
         }
         let mut active = found.into_active_model();
         active.status = Set(WITHDRAWN.into());
-        active.withdrawn_at = Set(Some(now()));
+        let at = now();
+        active.withdrawn_at = Set(Some(at));
+        // Every change to an enrolment moves its activity time: reports refresh by it.
+        active.last_activity_at = Set(at);
         active.update(&self.db).await?;
         Ok(())
     }

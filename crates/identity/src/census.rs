@@ -1,6 +1,6 @@
-//! The people reports count, as a query other domains' conditions can be added to,
-//! without reading the identity tables: everyone with a target group in the given
-//! units who was registered by a given time.
+//! What reports and exports may ask of identity without reading its tables: each
+//! person's unit, target group, household and verification as SQL expressions, who
+//! changed since a given time, and whether a person belongs to given units.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
@@ -8,42 +8,50 @@ use uuid::Uuid;
 
 use crate::entity::user;
 
-/// `FROM users WHERE …`: select from it with the expressions below.
-pub fn population(units: impl IntoIterator<Item = Uuid>, as_of: DateTime<Utc>) -> SelectStatement {
-    Query::select()
-        .from(user::Entity)
-        .and_where(Expr::col((user::Entity, user::Column::UnitId)).is_in(units))
-        .and_where(Expr::col((user::Entity, user::Column::TargetGroup)).is_not_null())
-        .and_where(Expr::col((user::Entity, user::Column::CreatedAt)).lte(as_of))
-        .to_owned()
+fn col(column: user::Column) -> Expr {
+    Expr::col((user::Entity, column))
+}
+
+/// `FROM users`: select from it with the expressions below.
+pub fn people() -> SelectStatement {
+    Query::select().from(user::Entity).to_owned()
 }
 
 pub fn user_id() -> Expr {
-    Expr::col((user::Entity, user::Column::Id))
+    col(user::Column::Id)
 }
 
 pub fn unit_id() -> Expr {
-    Expr::col((user::Entity, user::Column::UnitId))
+    col(user::Column::UnitId)
 }
 
 /// The target group's code.
 pub fn target_group() -> Expr {
-    Expr::col((user::Entity, user::Column::TargetGroup))
+    col(user::Column::TargetGroup)
 }
 
 /// The household's code as imported (null when none was given).
 pub fn household() -> Expr {
-    Expr::col((user::Entity, user::Column::Household))
+    col(user::Column::Household)
 }
 
-/// 1 when the person's identity was verified through the national identity provider.
+/// Whether the person's identity was verified through the national identity provider.
 pub fn identity_verified() -> Expr {
-    Expr::case(
-        Expr::col((user::Entity, user::Column::IdentityVerified)).eq(true),
-        1,
-    )
-    .finally(0)
-    .into()
+    col(user::Column::IdentityVerified)
+}
+
+/// When the person was registered or imported.
+pub fn registered_at() -> Expr {
+    col(user::Column::CreatedAt)
+}
+
+/// The people whose profile changed after `since` (every change moves `updated_at`).
+pub fn changed_since(since: DateTime<Utc>) -> SelectStatement {
+    Query::select()
+        .column((user::Entity, user::Column::Id))
+        .from(user::Entity)
+        .and_where(col(user::Column::UpdatedAt).gt(since))
+        .to_owned()
 }
 
 /// The person `person` (an SQL expression for a user id) belongs to one of `units`, and

@@ -292,6 +292,58 @@ async fn the_targets_and_households_reports_add_up_by_hand() {
     }
     assert_eq!(csv_rows.len(), 13);
 
+    // Later changes in any domain show in the next report: a newcomer completes and is
+    // certified, the first certified learner's record is revoked, one more resident is
+    // imported.
+    let newcomer = learner(&app, "0913000098", Some("citizen")).await;
+    join(&app, &newcomer, &tdp1, "HGD-06").await;
+    complete_course(&app, &newcomer, SCAMS).await;
+    let records = json_of(
+        call(
+            &app,
+            Method::GET,
+            "/api/v1/me/credentials",
+            &certified,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let first = records[0]["id"].as_str().expect("record id");
+    json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/credentials/{first}/revoke"),
+            &admin,
+            Some(json!({"reason": "Cấp lại sau"})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    import_csv(
+        &app,
+        &admin,
+        &format!("{HEADER}Người Mới Đến,,,001090000040,,Người dân,TDP1,HGD-07\n"),
+    )
+    .await;
+    let later = json_of(
+        call(
+            &app,
+            Method::GET,
+            "/api/v1/reports/targets?period=2026",
+            &admin,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(figures(row(&later, &tdp1, "citizen")), [8, 3, 2, 1, 0]);
+    assert_eq!(figures(row(&later, &tdp2, "student")), [3, 1, 1, 0, 0]);
+
     expect_problem(
         call(
             &app,
