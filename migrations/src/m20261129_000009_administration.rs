@@ -101,6 +101,15 @@ enum ReportCensus {
 }
 
 #[derive(DeriveIden)]
+enum Mentorships {
+    Table,
+    MenteeId,
+    MentorId,
+    AssignedBy,
+    AssignedAt,
+}
+
+#[derive(DeriveIden)]
 enum CensusState {
     Table,
     Id,
@@ -214,6 +223,40 @@ impl MigrationTrait for Migration {
                             .to(PeopleImports::Table, PeopleImports::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
+                    .to_owned(),
+            )
+            .await?;
+
+        // "Đại sứ số": each mentee has one mentor at a time.
+        manager
+            .create_table(
+                Table::create()
+                    .table(Mentorships::Table)
+                    .col(uuid(Mentorships::MenteeId).primary_key())
+                    .col(uuid(Mentorships::MentorId))
+                    .col(uuid(Mentorships::AssignedBy))
+                    .col(timestamp_with_time_zone(Mentorships::AssignedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Mentorships::Table, Mentorships::MenteeId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Mentorships::Table, Mentorships::MentorId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_mentorships_mentor")
+                    .table(Mentorships::Table)
+                    .col(Mentorships::MentorId)
                     .to_owned(),
             )
             .await?;
@@ -332,6 +375,7 @@ impl MigrationTrait for Migration {
         }
         for table in [
             CensusState::Table.into_iden(),
+            Mentorships::Table.into_iden(),
             ReportCensus::Table.into_iden(),
             ImportRejections::Table.into_iden(),
             PeopleImports::Table.into_iden(),

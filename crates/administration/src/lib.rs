@@ -9,6 +9,8 @@
 //!   the household figures; the same numbers as JSON, CSV and XLSX;
 //! - [`exports`]: completion records by unit, target group, course and date as CSV,
 //!   XLSX, or the VNeID batch (JSON Lines of signed records), streamed and resumable;
+//! - [`mentors`]: mentees assigned to mentors ("Đại sứ số"), what a mentor sees, and
+//!   the lists of mentors short of five mentees and households nobody certified in;
 //! - [`audit`]: every administrative write (who, what, when, before and after), readable
 //!   by the administrators whose scope it falls in.
 //!
@@ -20,6 +22,7 @@ pub mod census;
 pub mod entity;
 mod error;
 pub mod exports;
+pub mod mentors;
 pub mod people;
 pub mod reports;
 pub mod sheet;

@@ -111,7 +111,7 @@ pub struct ReportQuery {
 impl ReportQuery {
     /// The period asked for (the current year by default), and the instant its figures
     /// are taken at: its end, or now if it has not ended.
-    fn period(&self) -> Result<(Period, DateTime<Utc>), AdministrationError> {
+    pub(crate) fn period(&self) -> Result<(Period, DateTime<Utc>), AdministrationError> {
         let period = match &self.period {
             Some(text) => Period::parse(text)?,
             None => Period::current_year(),
@@ -233,7 +233,10 @@ fn census(column: census_row::Column) -> Expr {
 }
 
 /// People of `units` with a target group, registered by `as_of`.
-fn population(units: Vec<Uuid>, as_of: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn population(
+    units: Vec<Uuid>,
+    as_of: DateTime<Utc>,
+) -> sea_orm::sea_query::SelectStatement {
     use census_row::Column as C;
     Query::select()
         .from(census_row::Entity)
@@ -244,7 +247,7 @@ fn population(units: Vec<Uuid>, as_of: DateTime<Utc>) -> sea_orm::sea_query::Sel
 }
 
 /// Held a valid completion record at `as_of`.
-fn certified_at(as_of: DateTime<Utc>) -> Expr {
+pub(crate) fn certified_at(as_of: DateTime<Utc>) -> Expr {
     use census_row::Column as C;
     census(C::CertifiedFrom).lte(as_of).and(
         census(C::CertifiedUntil)

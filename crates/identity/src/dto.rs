@@ -180,6 +180,15 @@ pub struct CreateUnitRequest {
     pub code: Option<String>,
 }
 
+/// A person as a mentor or a report names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PersonBrief {
+    pub id: Uuid,
+    pub full_name: String,
+    pub unit_id: Option<Uuid>,
+    pub target_group: Option<TargetGroup>,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UnitView {
     pub id: Uuid,

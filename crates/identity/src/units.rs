@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::accounts::{NewAccount, parse_contacts};
-use crate::dto::{CreateUnitRequest, CreateUserRequest, UnitKind, UnitView, UserView};
+use crate::dto::{CreateUnitRequest, CreateUserRequest, PersonBrief, UnitKind, UnitView, UserView};
 use crate::entity::{admin_scope, unit, user};
 use crate::{Identity, IdentityError};
 
@@ -270,6 +270,27 @@ impl Identity {
             .all(&self.db)
             .await?
             .into_iter()
+            .collect())
+    }
+
+    /// Name, unit and target group of each of `ids`: what a mentor or a report shows
+    /// of a person (no contact details, no citizen ID).
+    pub async fn people_brief(&self, ids: &[Uuid]) -> Result<Vec<PersonBrief>, IdentityError> {
+        Ok(user::Entity::find()
+            .filter(user::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(user::Column::FullName)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|u| PersonBrief {
+                id: u.id,
+                full_name: u.full_name,
+                unit_id: u.unit_id,
+                target_group: u
+                    .target_group
+                    .as_deref()
+                    .and_then(hocvuso_kernel::TargetGroup::parse),
+            })
             .collect())
     }
 

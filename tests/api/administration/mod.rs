@@ -5,6 +5,7 @@
 mod audit;
 mod exports;
 mod imports;
+mod mentors;
 mod reports;
 mod scope;
 
