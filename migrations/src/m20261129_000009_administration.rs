@@ -110,6 +110,61 @@ enum Mentorships {
 }
 
 #[derive(DeriveIden)]
+enum Classes {
+    Table,
+    Id,
+    Name,
+    UnitId,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum ClassMembers {
+    Table,
+    ClassId,
+    UserId,
+    AddedAt,
+}
+
+#[derive(DeriveIden)]
+enum ClassCourses {
+    Table,
+    ClassId,
+    CourseId,
+    AddedAt,
+}
+
+#[derive(DeriveIden)]
+enum ClassSessions {
+    Table,
+    Id,
+    ClassId,
+    HeldAt,
+    Topic,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Attendance {
+    Table,
+    SessionId,
+    UserId,
+}
+
+#[derive(DeriveIden)]
+enum Units {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum Courses {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
 enum CensusState {
     Table,
     Id,
@@ -261,6 +316,144 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
+        // Classes: members, the courses they were enrolled in together, in-person
+        // sessions and who attended them.
+        manager
+            .create_table(
+                Table::create()
+                    .table(Classes::Table)
+                    .col(uuid(Classes::Id).primary_key())
+                    .col(string_len(Classes::Name, 200))
+                    .col(uuid(Classes::UnitId))
+                    .col(uuid(Classes::CreatedBy))
+                    .col(timestamp_with_time_zone(Classes::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Classes::Table, Classes::UnitId)
+                            .to(Units::Table, Units::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_classes_unit")
+                    .table(Classes::Table)
+                    .col(Classes::UnitId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ClassMembers::Table)
+                    .col(uuid(ClassMembers::ClassId))
+                    .col(uuid(ClassMembers::UserId))
+                    .col(timestamp_with_time_zone(ClassMembers::AddedAt))
+                    .primary_key(
+                        Index::create()
+                            .col(ClassMembers::ClassId)
+                            .col(ClassMembers::UserId),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ClassMembers::Table, ClassMembers::ClassId)
+                            .to(Classes::Table, Classes::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ClassMembers::Table, ClassMembers::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ClassCourses::Table)
+                    .col(uuid(ClassCourses::ClassId))
+                    .col(uuid(ClassCourses::CourseId))
+                    .col(timestamp_with_time_zone(ClassCourses::AddedAt))
+                    .primary_key(
+                        Index::create()
+                            .col(ClassCourses::ClassId)
+                            .col(ClassCourses::CourseId),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ClassCourses::Table, ClassCourses::ClassId)
+                            .to(Classes::Table, Classes::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ClassCourses::Table, ClassCourses::CourseId)
+                            .to(Courses::Table, Courses::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ClassSessions::Table)
+                    .col(uuid(ClassSessions::Id).primary_key())
+                    .col(uuid(ClassSessions::ClassId))
+                    .col(timestamp_with_time_zone(ClassSessions::HeldAt))
+                    .col(string_len(ClassSessions::Topic, 200))
+                    .col(timestamp_with_time_zone(ClassSessions::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ClassSessions::Table, ClassSessions::ClassId)
+                            .to(Classes::Table, Classes::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_class_sessions_class")
+                    .table(ClassSessions::Table)
+                    .col(ClassSessions::ClassId)
+                    .col(ClassSessions::HeldAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Attendance::Table)
+                    .col(uuid(Attendance::SessionId))
+                    .col(uuid(Attendance::UserId))
+                    .primary_key(
+                        Index::create()
+                            .col(Attendance::SessionId)
+                            .col(Attendance::UserId),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Attendance::Table, Attendance::SessionId)
+                            .to(ClassSessions::Table, ClassSessions::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Attendance::Table, Attendance::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+
         // The reports' read model: a row per person with their unit, group and
         // milestones, refreshed from the domains; a report reads only its index.
         manager
@@ -376,6 +569,11 @@ impl MigrationTrait for Migration {
         for table in [
             CensusState::Table.into_iden(),
             Mentorships::Table.into_iden(),
+            Attendance::Table.into_iden(),
+            ClassSessions::Table.into_iden(),
+            ClassCourses::Table.into_iden(),
+            ClassMembers::Table.into_iden(),
+            Classes::Table.into_iden(),
             ReportCensus::Table.into_iden(),
             ImportRejections::Table.into_iden(),
             PeopleImports::Table.into_iden(),

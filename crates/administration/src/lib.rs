@@ -9,6 +9,8 @@
 //!   the household figures; the same numbers as JSON, CSV and XLSX;
 //! - [`exports`]: completion records by unit, target group, course and date as CSV,
 //!   XLSX, or the VNeID batch (JSON Lines of signed records), streamed and resumable;
+//! - [`classes`]: classes of a unit's people, enrolled in courses together, with
+//!   in-person sessions and attendance;
 //! - [`mentors`]: mentees assigned to mentors ("Đại sứ số"), what a mentor sees, and
 //!   the lists of mentors short of five mentees and households nobody certified in;
 //! - [`audit`]: every administrative write (who, what, when, before and after), readable
@@ -19,6 +21,7 @@
 
 pub mod audit;
 pub mod census;
+pub mod classes;
 pub mod entity;
 mod error;
 pub mod exports;

@@ -319,7 +319,8 @@ impl Identity {
             .collect())
     }
 
-    async fn subtree(&self, root: Uuid) -> Result<HashSet<Uuid>, IdentityError> {
+    /// The unit `root` and every unit below it.
+    pub async fn subtree(&self, root: Uuid) -> Result<HashSet<Uuid>, IdentityError> {
         self.descendants(vec![root]).await
     }
 

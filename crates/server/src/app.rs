@@ -32,7 +32,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(routes::learning::routes)
                 .configure(routes::assessment::routes)
                 .configure(routes::certification::routes)
-                .configure(routes::administration::routes),
+                .configure(routes::administration::routes)
+                .configure(routes::classes::routes),
         );
 }
 

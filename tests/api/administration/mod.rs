@@ -3,6 +3,7 @@
 //! figures computed by hand, their CSV and XLSX forms, exports, and the audit log.
 
 mod audit;
+mod classes;
 mod exports;
 mod imports;
 mod mentors;

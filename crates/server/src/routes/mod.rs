@@ -4,6 +4,7 @@ pub mod administration;
 pub mod assessment;
 pub mod authoring;
 pub mod certification;
+pub mod classes;
 pub mod courses;
 pub mod identity;
 pub mod learning;
