@@ -120,6 +120,19 @@ async fn top_unit(
         .map(|u| u.id))
 }
 
+/// A report as JSON, or as a CSV or XLSX file of the same rows and numbers.
+fn report_response<T: Serialize>(
+    report: &T,
+    table: impl FnOnce() -> Table,
+    format: Option<Format>,
+    name: &str,
+) -> ApiResult<HttpResponse> {
+    match format.unwrap_or_default() {
+        Format::Json => Ok(HttpResponse::Ok().json(report)),
+        format => file_response(&table(), format, name),
+    }
+}
+
 fn import_error(vi: String, en: String) -> ApiError {
     ApiError(Problem::bad_request("malformed_multipart", vi, en))
 }
@@ -157,11 +170,7 @@ async fn read_file(mut form: Multipart) -> ApiResult<(Vec<u8>, Option<String>, O
         }
         return Ok((bytes, file_name, content_type));
     }
-    Err(ApiError(Problem::bad_request(
-        "file_missing",
-        "Thiếu tệp: gửi tệp trong trường multipart có tên \"file\".",
-        "No file: send it in the multipart field named \"file\".",
-    )))
+    Err(super::media::missing_file())
 }
 
 /// Imports a resident list (CSV in UTF-8, or XLSX) as `multipart/form-data` (field
@@ -353,10 +362,12 @@ async fn targets_report(
         .administration
         .targets_report(principal, &params.query())
         .await?;
-    match params.format.unwrap_or_default() {
-        Format::Json => Ok(HttpResponse::Ok().json(report)),
-        format => file_response(&report.table(), format, "bao-cao-chi-tieu"),
-    }
+    report_response(
+        &report,
+        || report.table(),
+        params.format,
+        "bao-cao-chi-tieu",
+    )
 }
 
 /// Households ("Gia đình số") per unit: how many, and how many have at least one
@@ -383,10 +394,12 @@ async fn households_report(
         .administration
         .households_report(principal, &params.query())
         .await?;
-    match params.format.unwrap_or_default() {
-        Format::Json => Ok(HttpResponse::Ok().json(report)),
-        format => file_response(&report.table(), format, "bao-cao-ho-gia-dinh"),
-    }
+    report_response(
+        &report,
+        || report.table(),
+        params.format,
+        "bao-cao-ho-gia-dinh",
+    )
 }
 
 /// The audit log of administrative writes within your units, newest first.
@@ -490,18 +503,7 @@ async fn export_completions(
     ValidQuery(params): ValidQuery<ExportParams>,
 ) -> ApiResult<HttpResponse> {
     let principal = caller.require(&[Role::Admin])?;
-    let course_id = match &params.course {
-        Some(code) => Some(
-            state
-                .courses
-                .course_ids()
-                .await?
-                .get(code)
-                .copied()
-                .ok_or_else(|| ApiError(Problem::not_found()))?,
-        ),
-        None => None,
-    };
+    let course_id = super::course_id_of(&state, params.course.as_deref()).await?;
     let query = ExportQuery {
         unit_id: params.unit_id,
         target_group: params.target_group,
@@ -524,11 +526,7 @@ async fn export_completions(
             format,
         )
         .await?;
-    let body = futures_util::stream::unfold(chunks, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|chunk| (chunk.map(actix_web::web::Bytes::from), rx))
-    });
+    let body = super::chunked_body(chunks);
     Ok(HttpResponse::Ok()
         .content_type(mime)
         .insert_header((
@@ -677,10 +675,7 @@ async fn mentors_report(
         .administration
         .mentors_report(principal, &query)
         .await?;
-    match params.format.unwrap_or_default() {
-        Format::Json => Ok(HttpResponse::Ok().json(report)),
-        format => file_response(&report.table(), format, "dai-su-so"),
-    }
+    report_response(&report, || report.table(), params.format, "dai-su-so")
 }
 
 /// Households in your units where nobody held a valid completion record at the end of
@@ -707,8 +702,10 @@ async fn uncertified_households(
         .administration
         .uncertified_households(principal, &params.query())
         .await?;
-    match params.format.unwrap_or_default() {
-        Format::Json => Ok(HttpResponse::Ok().json(report)),
-        format => file_response(&report.table(), format, "ho-chua-co-nguoi-duoc-chung-nhan"),
-    }
+    report_response(
+        &report,
+        || report.table(),
+        params.format,
+        "ho-chua-co-nguoi-duoc-chung-nhan",
+    )
 }

@@ -543,18 +543,7 @@ async fn certificates_zip(
     ValidQuery(query): ValidQuery<ZipQuery>,
 ) -> ApiResult<HttpResponse> {
     let principal = caller.require(&[Role::Admin])?;
-    let course_id = match &query.course {
-        Some(code) => Some(
-            state
-                .courses
-                .course_ids()
-                .await?
-                .get(code)
-                .copied()
-                .ok_or_else(|| ApiError(Problem::not_found()))?,
-        ),
-        None => None,
-    };
+    let course_id = super::course_id_of(&state, query.course.as_deref()).await?;
     let filter = CertificateFilter {
         course_id,
         holders: Some(state.identity.administered_users(principal).await?),
@@ -562,12 +551,7 @@ async fn certificates_zip(
         issued_to: query.to.map(start_of),
         include_revoked: false,
     };
-    let chunks = state.certification.stream_zip(filter);
-    let body = futures_util::stream::unfold(chunks, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|chunk| (chunk.map(actix_web::web::Bytes::from), rx))
-    });
+    let body = super::chunked_body(state.certification.stream_zip(filter));
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((

@@ -37,7 +37,7 @@ struct UploadQuery {
     role: MediaRole,
 }
 
-fn missing_file() -> ApiError {
+pub(crate) fn missing_file() -> ApiError {
     ApiError(Problem::bad_request(
         "file_missing",
         "Thiếu tệp: gửi tệp trong trường multipart có tên \"file\".",

@@ -9,3 +9,30 @@ pub mod courses;
 pub mod identity;
 pub mod learning;
 pub mod media;
+
+use actix_web::web::Bytes;
+use futures_util::Stream;
+use hocvuso_kernel::Problem;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// A course's id from its code, when one is given; an unknown code is a 404.
+pub(crate) async fn course_id_of(state: &AppState, code: Option<&str>) -> ApiResult<Option<Uuid>> {
+    let Some(code) = code else { return Ok(None) };
+    let ids = state.courses.course_ids().await?;
+    let id = ids.get(code).copied();
+    id.map(Some).ok_or_else(|| ApiError(Problem::not_found()))
+}
+
+/// A response body fed by a domain's bounded channel of chunks: the producer waits
+/// while the client reads slowly, which keeps memory flat.
+pub(crate) fn chunked_body(
+    chunks: mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
+) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
+    futures_util::stream::unfold(chunks, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk.map(Bytes::from), rx))
+    })
+}
