@@ -14,6 +14,7 @@ use hocvuso_certification::export::{RecordQuery, RecordRow};
 use hocvuso_identity::census::belongs;
 use hocvuso_kernel::{Principal, TargetGroup};
 use rust_xlsxwriter::Workbook;
+use serde::Serialize;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -23,6 +24,14 @@ use crate::{Administration, AdministrationError};
 const PAGE: u64 = 1000;
 /// Chunks waiting for a slow client before the export pauses.
 const CHUNKS_IN_FLIGHT: usize = 4;
+/// Pages read ahead of the one being written.
+const PAGES_AHEAD: usize = 2;
+
+/// Records with their holders' units and groups.
+type Page = (
+    Vec<RecordRow>,
+    HashMap<Uuid, (Option<Uuid>, Option<TargetGroup>)>,
+);
 /// A worksheet holds 1,048,576 rows, one of them the header; resume with `after`.
 pub const XLSX_MAX_RECORDS: usize = 1_048_575;
 
@@ -118,24 +127,41 @@ impl Context {
     /// One record as a line of the VNeID batch: what an identity platform needs to
     /// confirm a citizen, the signed credential first among them (its subject carries
     /// the keyed hash of the citizen ID the platform matches on).
-    fn vneid_line(&self, row: &RecordRow) -> Result<Vec<u8>, AdministrationError> {
+    fn vneid_line(&self, row: &RecordRow, out: &mut Vec<u8>) -> Result<(), AdministrationError> {
         let course = self.courses.get(&row.course_id);
-        let mut line = serde_json::to_vec(&serde_json::json!({
-            "record_id": row.id,
-            "code": row.code,
-            "status": row.status.as_str(),
-            "issued_at": time(Some(row.issued_at)),
-            "valid_until": row.valid_until.map(|t| time(Some(t))),
-            "revoked_at": row.revoked_at.map(|t| time(Some(t))),
-            "course_code": course.map(|c| c.code.as_str()),
-            "course_title": course.map(|c| c.title.as_str()),
-            "verification_url": row.verification_url,
-            "credential": row.token,
-        }))
-        .map_err(|e| AdministrationError::Internal(e.to_string()))?;
-        line.push(b'\n');
-        Ok(line)
+        let line = VneidLine {
+            record_id: row.id,
+            code: &row.code,
+            status: row.status.as_str(),
+            issued_at: time(Some(row.issued_at)),
+            valid_until: row.valid_until.map(|t| time(Some(t))),
+            revoked_at: row.revoked_at.map(|t| time(Some(t))),
+            course_code: course.map(|c| c.code.as_str()),
+            course_title: course.map(|c| c.title.as_str()),
+            verification_url: &row.verification_url,
+            credential: &row.token,
+        };
+        serde_json::to_writer(&mut *out, &line)
+            .map_err(|e| AdministrationError::Internal(e.to_string()))?;
+        out.push(b'\n');
+        Ok(())
     }
+}
+
+/// A line of the VNeID batch.
+#[derive(Serialize)]
+struct VneidLine<'a> {
+    record_id: Uuid,
+    code: &'a str,
+    status: &'static str,
+    issued_at: String,
+    valid_until: Option<String>,
+    revoked_at: Option<String>,
+    course_code: Option<&'a str>,
+    course_title: Option<&'a str>,
+    verification_url: &'a str,
+    /// The signed record (VC-JWT).
+    credential: &'a str,
 }
 
 impl Administration {
@@ -154,6 +180,7 @@ impl Administration {
             course_id: query.course_id,
             issued_from: query.issued_from,
             issued_to: query.issued_to,
+            with_token: format == ExportFormat::Jsonl,
         };
         let context = Context {
             records,
@@ -165,21 +192,22 @@ impl Administration {
                 .collect(),
             courses,
         };
+        let context = Arc::new(context);
         let (tx, rx) = mpsc::channel(CHUNKS_IN_FLIGHT);
         let this = self.clone();
+        let pages = self.pages(context.clone());
         match format {
             ExportFormat::Csv | ExportFormat::Jsonl => {
                 tokio::spawn(async move {
-                    if let Err(e) = this.stream_lines(&context, format, &tx).await {
+                    if let Err(e) = this.stream_lines(&context, pages, format, &tx).await {
                         tracing::warn!(error = %e, "export stopped");
                         let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
                     }
                 });
             }
             ExportFormat::Xlsx => {
-                let runtime = tokio::runtime::Handle::current();
                 tokio::task::spawn_blocking(move || {
-                    if let Err(e) = this.stream_workbook(&context, &tx, &runtime) {
+                    if let Err(e) = this.stream_workbook(&context, pages, &tx) {
                         tracing::warn!(error = %e, "export stopped");
                         let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
                     }
@@ -189,18 +217,35 @@ impl Administration {
         Ok(rx)
     }
 
+    /// Pages read ahead by a task of their own, so that the database works on the next
+    /// page while the current one is written out.
+    fn pages(&self, context: Arc<Context>) -> mpsc::Receiver<Result<Page, AdministrationError>> {
+        let (tx, rx) = mpsc::channel(PAGES_AHEAD);
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut after = context.after;
+            loop {
+                let page = this.page(&context, after).await;
+                let last = match &page {
+                    Ok((rows, _)) => rows.last().map(|r| r.id),
+                    Err(_) => None,
+                };
+                let done = last.is_none();
+                if tx.send(page).await.is_err() || done {
+                    return;
+                }
+                after = last;
+            }
+        });
+        rx
+    }
+
     /// The next page of records with their holders' units and groups.
     async fn page(
         &self,
         context: &Context,
         after: Option<Uuid>,
-    ) -> Result<
-        (
-            Vec<RecordRow>,
-            HashMap<Uuid, (Option<Uuid>, Option<TargetGroup>)>,
-        ),
-        AdministrationError,
-    > {
+    ) -> Result<Page, AdministrationError> {
         let rows = self
             .certification
             .records_after(&context.records, after, PAGE)
@@ -214,13 +259,13 @@ impl Administration {
     async fn stream_lines(
         &self,
         context: &Context,
+        mut pages: mpsc::Receiver<Result<Page, AdministrationError>>,
         format: ExportFormat,
         tx: &mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
     ) -> Result<(), AdministrationError> {
         let csv_error = |e: csv::Error| AdministrationError::Internal(e.to_string());
-        let mut after = context.after;
         // A resumed CSV continues the first download: no second header, no second BOM.
-        if format == ExportFormat::Csv && after.is_none() {
+        if format == ExportFormat::Csv && context.after.is_none() {
             let mut header = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
             header.write_record(COLUMNS).map_err(csv_error)?;
             let bytes = header
@@ -230,17 +275,16 @@ impl Administration {
                 return Ok(());
             }
         }
-        loop {
-            let (rows, people) = self.page(context, after).await?;
-            let Some(last) = rows.last() else {
-                return Ok(());
-            };
-            after = Some(last.id);
+        while let Some(page) = pages.recv().await {
+            let (rows, people) = page?;
+            if rows.is_empty() {
+                break;
+            }
             let mut chunk = Vec::with_capacity(rows.len() * 256);
             match format {
                 ExportFormat::Jsonl => {
                     for row in &rows {
-                        chunk.extend(context.vneid_line(row)?);
+                        context.vneid_line(row, &mut chunk)?;
                     }
                 }
                 _ => {
@@ -257,9 +301,10 @@ impl Administration {
             }
             if tx.send(Ok(chunk)).await.is_err() {
                 // The client went away: stop reading.
-                return Ok(());
+                break;
             }
         }
+        Ok(())
     }
 
     /// An XLSX file cannot be sent before it is finished: it is written row by row to a
@@ -267,8 +312,8 @@ impl Administration {
     fn stream_workbook(
         &self,
         context: &Context,
+        mut pages: mpsc::Receiver<Result<Page, AdministrationError>>,
         tx: &mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-        runtime: &tokio::runtime::Handle,
     ) -> Result<(), AdministrationError> {
         let xlsx = |e: rust_xlsxwriter::XlsxError| AdministrationError::Internal(e.to_string());
         let io = |e: std::io::Error| AdministrationError::Internal(e.to_string());
@@ -281,11 +326,8 @@ impl Administration {
             sheet.write_string(0, col as u16, *name).map_err(xlsx)?;
         }
         let mut written = 0usize;
-        let mut after = context.after;
-        'pages: loop {
-            let (rows, people) = runtime.block_on(self.page(context, after))?;
-            let Some(last) = rows.last() else { break };
-            after = Some(last.id);
+        'pages: while let Some(page) = pages.blocking_recv() {
+            let (rows, people) = page?;
             for row in &rows {
                 if written == XLSX_MAX_RECORDS {
                     break 'pages;

@@ -352,6 +352,8 @@ async fn main() {
     let app = TestApp::spawn_with(|s| {
         s.content.import_on_start = true;
         s.log.filter = "warn".into();
+        // As served: a worker per core, not the tests' single one.
+        s.http.workers = None;
     })
     .await;
     let database = if std::env::var(hocvuso_testkit::TEST_DATABASE_URL).is_ok() {
