@@ -33,6 +33,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(routes::assessment::routes)
                 .configure(routes::certification::routes)
                 .configure(routes::administration::routes)
+                .configure(routes::exports::routes)
+                .configure(routes::mentors::routes)
                 .configure(routes::classes::routes),
         );
 }

@@ -1,32 +1,21 @@
 //! Ward administration: resident imports, the plan's targets, target and household
 //! reports (JSON, CSV, XLSX), and the audit log.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use actix_multipart::Multipart;
 use actix_web::http::header;
-use actix_web::{HttpResponse, delete, get, post, put, web};
-use chrono::NaiveDate;
+use actix_web::{HttpResponse, get, post, put, web};
 use futures_util::StreamExt;
 use hocvuso_administration::audit::{AuditEntryView, AuditFilter};
-use hocvuso_administration::exports::{CourseName, ExportFormat, ExportQuery};
-use hocvuso_administration::mentors::{
-    MentorsQuery, MentorsReport, MentorshipView, UncertifiedHouseholds,
-};
 use hocvuso_administration::people::ImportSummary;
 use hocvuso_administration::reports::{HouseholdsReport, ReportQuery, TargetsReport};
 use hocvuso_administration::sheet::{FileFormat, Table};
 use hocvuso_administration::targets::{SetTargetRequest, TargetView};
-use hocvuso_enrollment::enrol::EnrollmentView;
-use hocvuso_identity::dto::PersonBrief;
 use hocvuso_kernel::problem::ProblemBody;
 use hocvuso_kernel::{Page, PageQuery, Problem, Role, TargetGroup};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::audit::{Audited, audit};
 use crate::auth::Authenticated;
@@ -45,19 +34,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(set_target)
         .service(targets_report)
         .service(households_report)
-        .service(audit_log)
-        .service(export_completions)
-        .service(assign_mentee)
-        .service(unassign_mentee)
-        .service(my_mentees)
-        .service(mentors_report)
-        .service(uncertified_households);
+        .service(audit_log);
 }
 
 /// How a table is delivered.
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
-enum Format {
+pub(super) enum Format {
     #[default]
     Json,
     Csv,
@@ -73,17 +56,17 @@ struct FormatQuery {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-struct ReportParams {
+pub(super) struct ReportParams {
     /// The unit to report on, with every unit below it; by default, all of yours.
-    unit_id: Option<Uuid>,
+    pub(super) unit_id: Option<Uuid>,
     /// `2025`, `2025-Q4` or `2025-10`; the current year by default.
-    period: Option<String>,
+    pub(super) period: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
-    format: Option<Format>,
+    pub(super) format: Option<Format>,
 }
 
 impl ReportParams {
-    fn query(&self) -> ReportQuery {
+    pub(super) fn query(&self) -> ReportQuery {
         ReportQuery {
             unit_id: self.unit_id,
             period: self.period.clone(),
@@ -92,7 +75,7 @@ impl ReportParams {
 }
 
 /// A table as CSV or XLSX, for download.
-fn file_response(table: &Table, format: Format, name: &str) -> ApiResult<HttpResponse> {
+pub(super) fn file_response(table: &Table, format: Format, name: &str) -> ApiResult<HttpResponse> {
     let (bytes, mime, ext) = match format {
         Format::Xlsx => (table.to_xlsx()?, FileFormat::XLSX_MIME, "xlsx"),
         Format::Csv | Format::Json => (table.to_csv()?, "text/csv; charset=utf-8", "csv"),
@@ -121,7 +104,7 @@ async fn top_unit(
 }
 
 /// A report as JSON, or as a CSV or XLSX file of the same rows and numbers.
-fn report_response<T: Serialize>(
+pub(super) fn report_response<T: Serialize>(
     report: &T,
     table: impl FnOnce() -> Table,
     format: Option<Format>,
@@ -426,286 +409,4 @@ async fn audit_log(
             .audit_log(principal, &filter, &page)
             .await?,
     ))
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-enum ExportFileFormat {
-    #[default]
-    Csv,
-    Xlsx,
-    /// The VNeID batch: JSON Lines, one signed record per line.
-    Jsonl,
-}
-
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct ExportParams {
-    /// Records of people in this unit and those below it; by default, all of yours.
-    unit_id: Option<Uuid>,
-    target_group: Option<TargetGroup>,
-    /// A course code.
-    #[validate(length(min = 1, max = 64))]
-    course: Option<String>,
-    /// Issued on or after this day (UTC).
-    from: Option<NaiveDate>,
-    /// Issued before this day (UTC).
-    to: Option<NaiveDate>,
-    /// Resume after this record: the `record_id` of the last row received.
-    after: Option<Uuid>,
-    /// `csv` (default), `xlsx`, or `jsonl` (the VNeID batch).
-    format: Option<ExportFileFormat>,
-}
-
-fn start_of(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    day.and_time(chrono::NaiveTime::MIN).and_utc()
-}
-
-/// Every course's code and title, for naming them in exports.
-async fn course_names(state: &AppState) -> ApiResult<HashMap<Uuid, CourseName>> {
-    let mut names = HashMap::new();
-    for (code, id) in state.courses.course_ids().await?.iter() {
-        if let Some(course) = state.courses.structure(*id).await? {
-            names.insert(
-                *id,
-                CourseName {
-                    code: code.clone(),
-                    title: course.title.clone(),
-                },
-            );
-        }
-    }
-    Ok(names)
-}
-
-/// Completion records of the people in your units, filtered by unit, target group,
-/// course and issue date, oldest first: `csv` (UTF-8 with a byte-order mark, for Excel)
-/// or `xlsx` for the ward office, or `jsonl`, the VNeID batch: one line per record with
-/// its status and the signed credential (VC-JWT), whose subject carries the keyed hash
-/// of the citizen ID an identity platform matches on. Streamed as it is read; to resume
-/// an interrupted download, pass the last `record_id` received as `after` (a resumed
-/// CSV has no header). An XLSX file holds at most 1,048,575 records.
-#[utoipa::path(
-    tag = "administration",
-    security(("bearer" = [])),
-    params(ExportParams),
-    responses(
-        (status = OK, content_type = "text/csv", body = String, description = "CSV; or an XLSX workbook, or JSON Lines (`application/x-ndjson`), with `format`"),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json"),
-        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
-        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "a unit outside your scope, or an unknown course"),
-    )
-)]
-#[get("/exports/completions")]
-async fn export_completions(
-    state: web::Data<AppState>,
-    caller: Authenticated,
-    ValidQuery(params): ValidQuery<ExportParams>,
-) -> ApiResult<HttpResponse> {
-    let principal = caller.require(&[Role::Admin])?;
-    let course_id = super::course_id_of(&state, params.course.as_deref()).await?;
-    let query = ExportQuery {
-        unit_id: params.unit_id,
-        target_group: params.target_group,
-        course_id,
-        issued_from: params.from.map(start_of),
-        issued_to: params.to.map(start_of),
-        after: params.after,
-    };
-    let (format, mime, ext) = match params.format.unwrap_or_default() {
-        ExportFileFormat::Csv => (ExportFormat::Csv, "text/csv; charset=utf-8", "csv"),
-        ExportFileFormat::Xlsx => (ExportFormat::Xlsx, FileFormat::XLSX_MIME, "xlsx"),
-        ExportFileFormat::Jsonl => (ExportFormat::Jsonl, "application/x-ndjson", "jsonl"),
-    };
-    let chunks = state
-        .administration
-        .export_completions(
-            principal,
-            query,
-            Arc::new(course_names(&state).await?),
-            format,
-        )
-        .await?;
-    let body = super::chunked_body(chunks);
-    Ok(HttpResponse::Ok()
-        .content_type(mime)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"chung-nhan-hoan-thanh.{ext}\""),
-        ))
-        .streaming(body))
-}
-
-/// Assigns a mentee to a mentor ("Đại sứ số"), replacing an earlier mentor; both must
-/// be in your units (audited).
-#[utoipa::path(
-    tag = "administration",
-    security(("bearer" = [])),
-    params(("mentor_id" = Uuid, Path), ("mentee_id" = Uuid, Path)),
-    responses(
-        (status = OK, body = MentorshipView),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`mentor_is_mentee`"),
-        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
-        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "a person outside your units"),
-    )
-)]
-#[put("/mentors/{mentor_id}/mentees/{mentee_id}")]
-async fn assign_mentee(
-    state: web::Data<AppState>,
-    caller: Authenticated,
-    path: web::Path<(Uuid, Uuid)>,
-) -> ApiResult<web::Json<MentorshipView>> {
-    let principal = caller.require(&[Role::Admin])?;
-    let (mentor, mentee) = path.into_inner();
-    let (before, after) = state
-        .administration
-        .assign_mentee(principal, mentor, mentee)
-        .await?;
-    let what = Audited {
-        action: "mentorship.assign",
-        subject_kind: "user",
-        subject_id: Some(mentee),
-        unit_id: state.identity.user(principal, mentee).await?.unit_id,
-    };
-    audit(&state, principal, what, before.as_ref(), Some(&after)).await?;
-    Ok(web::Json(after))
-}
-
-/// Ends a mentorship (audited).
-#[utoipa::path(
-    tag = "administration",
-    security(("bearer" = [])),
-    params(("mentor_id" = Uuid, Path), ("mentee_id" = Uuid, Path)),
-    responses(
-        (status = NO_CONTENT),
-        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
-        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
-    )
-)]
-#[delete("/mentors/{mentor_id}/mentees/{mentee_id}")]
-async fn unassign_mentee(
-    state: web::Data<AppState>,
-    caller: Authenticated,
-    path: web::Path<(Uuid, Uuid)>,
-) -> ApiResult<HttpResponse> {
-    let principal = caller.require(&[Role::Admin])?;
-    let (mentor, mentee) = path.into_inner();
-    let before = state
-        .administration
-        .unassign_mentee(principal, mentor, mentee)
-        .await?;
-    let what = Audited {
-        action: "mentorship.end",
-        subject_kind: "user",
-        subject_id: Some(mentee),
-        unit_id: state.identity.user(principal, mentee).await?.unit_id,
-    };
-    audit(&state, principal, what, Some(&before), None::<()>).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// A mentee and how far they got in each of their courses.
-#[derive(Debug, Serialize, ToSchema)]
-struct MenteeProgress {
-    #[serde(flatten)]
-    person: PersonBrief,
-    courses: Vec<EnrollmentView>,
-}
-
-/// The people the caller guides as a mentor, with their courses and progress.
-#[utoipa::path(
-    tag = "learning",
-    security(("bearer" = [])),
-    responses(
-        (status = OK, body = Vec<MenteeProgress>),
-        (status = UNAUTHORIZED, body = ProblemBody, content_type = "application/problem+json"),
-    )
-)]
-#[get("/me/mentees")]
-async fn my_mentees(
-    state: web::Data<AppState>,
-    caller: Authenticated,
-) -> ApiResult<web::Json<Vec<MenteeProgress>>> {
-    let mut mentees = Vec::new();
-    for person in state.administration.mentees(caller.0.user_id).await? {
-        let courses = state
-            .learning
-            .my_courses(person.id, &super::learning::Plans(&state))
-            .await?;
-        mentees.push(MenteeProgress { person, courses });
-    }
-    Ok(web::Json(mentees))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct MentorsParams {
-    /// Mentors in this unit and those below it; by default, all of yours.
-    unit_id: Option<Uuid>,
-    /// Only mentors with fewer than five mentees.
-    below_target: Option<bool>,
-    /// `json` (default), `csv` or `xlsx`.
-    format: Option<Format>,
-}
-
-/// Mentors ("Đại sứ số") in your units with how many people each guides, fewest first;
-/// `below_target=true` lists those with fewer than the plan's five.
-#[utoipa::path(
-    tag = "administration",
-    security(("bearer" = [])),
-    params(MentorsParams),
-    responses(
-        (status = OK, body = MentorsReport, description = "JSON; or `text/csv`, or an XLSX workbook, with `format`"),
-        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
-        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
-    )
-)]
-#[get("/reports/mentors")]
-async fn mentors_report(
-    state: web::Data<AppState>,
-    caller: Authenticated,
-    params: web::Query<MentorsParams>,
-) -> ApiResult<HttpResponse> {
-    let principal = caller.require(&[Role::Admin])?;
-    let query = MentorsQuery {
-        unit_id: params.unit_id,
-        below_target: params.below_target,
-    };
-    let report = state
-        .administration
-        .mentors_report(principal, &query)
-        .await?;
-    report_response(&report, || report.table(), params.format, "dai-su-so")
-}
-
-/// Households in your units where nobody held a valid completion record at the end of
-/// the period ("Gia đình số" wants one in each), with their member count.
-#[utoipa::path(
-    tag = "administration",
-    security(("bearer" = [])),
-    params(ReportParams),
-    responses(
-        (status = OK, body = UncertifiedHouseholds, description = "JSON; or `text/csv`, or an XLSX workbook, with `format`"),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`period_invalid`"),
-        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
-        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
-    )
-)]
-#[get("/reports/households/uncertified")]
-async fn uncertified_households(
-    state: web::Data<AppState>,
-    caller: Authenticated,
-    params: web::Query<ReportParams>,
-) -> ApiResult<HttpResponse> {
-    let principal = caller.require(&[Role::Admin])?;
-    let report = state
-        .administration
-        .uncertified_households(principal, &params.query())
-        .await?;
-    report_response(
-        &report,
-        || report.table(),
-        params.format,
-        "ho-chua-co-nguoi-duoc-chung-nhan",
-    )
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use hocvuso_certification::certificate::CertificateFilter;
 use hocvuso_certification::dto::{
     CredentialEvent, CredentialView, ReasonRequest, Verification, VerifyRequest,
@@ -520,10 +520,6 @@ struct ZipQuery {
     to: Option<NaiveDate>,
 }
 
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(chrono::NaiveTime::MIN).and_utc()
-}
-
 /// The PDF certificates of the records of everyone the administrator administers, as
 /// one ZIP, streamed while it is made (revoked records left out).
 #[utoipa::path(
@@ -547,8 +543,8 @@ async fn certificates_zip(
     let filter = CertificateFilter {
         course_id,
         holders: Some(state.identity.administered_users(principal).await?),
-        issued_from: query.from.map(start_of),
-        issued_to: query.to.map(start_of),
+        issued_from: query.from.map(super::start_of),
+        issued_to: query.to.map(super::start_of),
         include_revoked: false,
     };
     let body = super::chunked_body(state.certification.stream_zip(filter));

@@ -6,9 +6,11 @@ pub mod authoring;
 pub mod certification;
 pub mod classes;
 pub mod courses;
+pub mod exports;
 pub mod identity;
 pub mod learning;
 pub mod media;
+pub mod mentors;
 
 use actix_web::web::Bytes;
 use futures_util::Stream;
@@ -35,4 +37,9 @@ pub(crate) fn chunked_body(
     futures_util::stream::unfold(chunks, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk.map(Bytes::from), rx))
     })
+}
+
+/// The first instant of a day (UTC), for date filters.
+pub(crate) fn start_of(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
