@@ -51,24 +51,7 @@ async fn completion_records_export_as_csv_xlsx_and_the_vneid_batch() {
     let revoked = learner(&app, "0913000097", Some("citizen")).await;
     join(&app, &revoked, &tdp1, "HGD-02").await;
     complete_course(&app, &revoked, SCAMS).await;
-    let records = json_of(
-        call(&app, Method::GET, "/api/v1/me/credentials", &revoked, None).await,
-        200,
-    )
-    .await;
-    let revoked_id = records[0]["id"].as_str().expect("record id").to_owned();
-    json_of(
-        call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/credentials/{revoked_id}/revoke"),
-            &admin,
-            Some(json!({"reason": "Sai thông tin"})),
-        )
-        .await,
-        200,
-    )
-    .await;
+    let revoked_id = revoke_first_record(&app, &admin, &revoked, "Sai thông tin").await;
 
     // CSV: a header and one row per record, oldest first, with status, unit and course.
     let rows = csv_rows(&app, &admin, "").await;

@@ -199,3 +199,31 @@ pub(super) fn row<'a>(report: &'a Value, unit: &str, group: &str) -> &'a Value {
         .find(|r| r["unit_id"] == unit && r["target_group"] == group)
         .unwrap_or_else(|| panic!("a row for {unit} {group}"))
 }
+
+/// The administrator revokes the learner's first record; returns its id.
+pub(super) async fn revoke_first_record(
+    app: &TestApp,
+    admin: &Session,
+    holder: &Session,
+    reason: &str,
+) -> String {
+    let records = json_of(
+        call(app, Method::GET, "/api/v1/me/credentials", holder, None).await,
+        200,
+    )
+    .await;
+    let id = records[0]["id"].as_str().expect("record id").to_owned();
+    json_of(
+        call(
+            app,
+            Method::POST,
+            &format!("/api/v1/credentials/{id}/revoke"),
+            admin,
+            Some(json!({"reason": reason})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    id
+}

@@ -41,24 +41,7 @@ async fn the_targets_and_households_reports_add_up_by_hand() {
     let revoked = learner(&app, "0913000093", Some("student")).await;
     join(&app, &revoked, &tdp2, "HGD-03").await;
     complete_course(&app, &revoked, SCAMS).await;
-    let records = json_of(
-        call(&app, Method::GET, "/api/v1/me/credentials", &revoked, None).await,
-        200,
-    )
-    .await;
-    let record = records[0]["id"].as_str().expect("record id");
-    json_of(
-        call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/credentials/{record}/revoke"),
-            &admin,
-            Some(json!({"reason": "Cấp nhầm người"})),
-        )
-        .await,
-        200,
-    )
-    .await;
+    revoke_first_record(&app, &admin, &revoked, "Cấp nhầm người").await;
 
     let report = json_of(
         call(
@@ -298,31 +281,7 @@ async fn the_targets_and_households_reports_add_up_by_hand() {
     let newcomer = learner(&app, "0913000098", Some("citizen")).await;
     join(&app, &newcomer, &tdp1, "HGD-06").await;
     complete_course(&app, &newcomer, SCAMS).await;
-    let records = json_of(
-        call(
-            &app,
-            Method::GET,
-            "/api/v1/me/credentials",
-            &certified,
-            None,
-        )
-        .await,
-        200,
-    )
-    .await;
-    let first = records[0]["id"].as_str().expect("record id");
-    json_of(
-        call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/credentials/{first}/revoke"),
-            &admin,
-            Some(json!({"reason": "Cấp lại sau"})),
-        )
-        .await,
-        200,
-    )
-    .await;
+    revoke_first_record(&app, &admin, &certified, "Cấp lại sau").await;
     import_csv(
         &app,
         &admin,
