@@ -61,6 +61,8 @@ enum ImportRejections {
 enum Users {
     Table,
     Id,
+    UnitId,
+    TargetGroup,
     UpdatedAt,
 }
 
@@ -539,6 +541,14 @@ impl MigrationTrait for Migration {
                 .col(Credentials::RevokedAt)
                 .col(Credentials::ValidUntil)
                 .to_owned(),
+            // Exports check each holder's unit and group from the index alone.
+            Index::create()
+                .name("idx_users_id_unit_group")
+                .table(Users::Table)
+                .col(Users::Id)
+                .col(Users::UnitId)
+                .col(Users::TargetGroup)
+                .to_owned(),
             // Exports read one course's records in id order, a page at a time.
             Index::create()
                 .name("idx_credentials_course_id")
@@ -555,6 +565,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (name, table) in [
             ("idx_users_updated_at", Users::Table.into_iden()),
+            ("idx_users_id_unit_group", Users::Table.into_iden()),
             ("idx_enrollments_activity", Enrollments::Table.into_iden()),
             ("idx_enrollments_census", Enrollments::Table.into_iden()),
             ("idx_credentials_issued_at", Credentials::Table.into_iden()),

@@ -217,43 +217,50 @@ impl Administration {
         Ok(rx)
     }
 
-    /// Pages read ahead by a task of their own, so that the database works on the next
-    /// page while the current one is written out.
+    /// Pages read ahead in two stages, each a task of its own: the records, then their
+    /// holders' units and groups. The two queries run on two connections at once, and
+    /// both ahead of the page being written.
     fn pages(&self, context: Arc<Context>) -> mpsc::Receiver<Result<Page, AdministrationError>> {
+        let (records_tx, mut records_rx) = mpsc::channel(PAGES_AHEAD);
         let (tx, rx) = mpsc::channel(PAGES_AHEAD);
-        let this = self.clone();
+        let records = self.certification.clone();
+        let query = context.clone();
         tokio::spawn(async move {
-            let mut after = context.after;
+            let mut after = query.after;
             loop {
-                let page = this.page(&context, after).await;
-                let last = match &page {
-                    Ok((rows, _)) => rows.last().map(|r| r.id),
-                    Err(_) => None,
-                };
-                let done = last.is_none();
-                if tx.send(page).await.is_err() || done {
+                let page = records
+                    .records_after(&query.records, after, PAGE)
+                    .await
+                    .map_err(|e| AdministrationError::Internal(e.to_string()));
+                let last = page
+                    .as_ref()
+                    .ok()
+                    .and_then(|rows| rows.last().map(|r| r.id));
+                if records_tx.send(page).await.is_err() || last.is_none() {
                     return;
                 }
                 after = last;
             }
         });
+        let identity = self.identity.clone();
+        tokio::spawn(async move {
+            while let Some(page) = records_rx.recv().await {
+                let page = match page {
+                    Ok(rows) => {
+                        let holders: Vec<Uuid> = rows.iter().map(|r| r.holder_id).collect();
+                        match identity.units_of(&holders).await {
+                            Ok(people) => Ok((rows, people)),
+                            Err(e) => Err(e.into()),
+                        }
+                    }
+                    Err(e) => Err(e),
+                };
+                if tx.send(page).await.is_err() {
+                    return;
+                }
+            }
+        });
         rx
-    }
-
-    /// The next page of records with their holders' units and groups.
-    async fn page(
-        &self,
-        context: &Context,
-        after: Option<Uuid>,
-    ) -> Result<Page, AdministrationError> {
-        let rows = self
-            .certification
-            .records_after(&context.records, after, PAGE)
-            .await
-            .map_err(|e| AdministrationError::Internal(e.to_string()))?;
-        let holders: Vec<Uuid> = rows.iter().map(|r| r.holder_id).collect();
-        let people = self.identity.units_of(&holders).await?;
-        Ok((rows, people))
     }
 
     async fn stream_lines(
