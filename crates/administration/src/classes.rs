@@ -12,7 +12,8 @@ use hocvuso_identity::dto::PersonBrief;
 use hocvuso_kernel::{Principal, Role, ids::new_id, time::now};
 use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -147,9 +148,8 @@ impl Administration {
     async fn class_view(&self, model: class::Model) -> Result<ClassView, AdministrationError> {
         let members = class_member::Entity::find()
             .filter(class_member::Column::ClassId.eq(model.id))
-            .all(&self.db)
-            .await?
-            .len();
+            .count(&self.db)
+            .await? as usize;
         let course_ids = class_course::Entity::find()
             .filter(class_course::Column::ClassId.eq(model.id))
             .order_by_asc(class_course::Column::AddedAt)
@@ -191,6 +191,15 @@ impl Administration {
         } else {
             Err(AdministrationError::NotFound)
         }
+    }
+
+    /// The unit of a class its caller manages: where its changes are audited.
+    pub async fn class_unit(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+    ) -> Result<Uuid, AdministrationError> {
+        Ok(self.managed_class(principal, id).await?.unit_id)
     }
 
     pub async fn class(
@@ -418,6 +427,10 @@ impl Administration {
         id: Uuid,
     ) -> Result<Vec<SessionView>, AdministrationError> {
         self.managed_class(principal, id).await?;
+        self.sessions_of(id).await
+    }
+
+    async fn sessions_of(&self, id: Uuid) -> Result<Vec<SessionView>, AdministrationError> {
         let sessions = class_session::Entity::find()
             .filter(class_session::Column::ClassId.eq(id))
             .order_by_asc(class_session::Column::HeldAt)
@@ -454,15 +467,19 @@ impl Administration {
         principal: &Principal,
         id: Uuid,
     ) -> Result<(ClassView, usize, Vec<MemberAttendance>), AdministrationError> {
-        let view = self.class(principal, id).await?;
-        let sessions = self.sessions(principal, id).await?;
+        let found = self.managed_class(principal, id).await?;
+        let view = self.class_view(found).await?;
+        let sessions = self.sessions_of(id).await?;
         let mut attended: HashMap<Uuid, usize> = HashMap::new();
         for session in &sessions {
             for person in &session.present {
                 *attended.entry(*person).or_default() += 1;
             }
         }
-        let members = self.class_members(principal, id).await?;
+        let members = self
+            .identity
+            .people_brief(&self.member_ids(id).await?)
+            .await?;
         let rows = members
             .into_iter()
             .map(|person| MemberAttendance {

@@ -52,15 +52,13 @@ async fn audited<T: Serialize>(
     class_id: Uuid,
     after: &T,
 ) -> ApiResult<()> {
-    let class = state.administration.class(who, class_id).await?;
-    audit(
-        state,
-        who,
-        class_write(action, &class),
-        None::<()>,
-        Some(after),
-    )
-    .await
+    let what = Audited {
+        action,
+        subject_kind: "class",
+        subject_id: Some(class_id),
+        unit_id: Some(state.administration.class_unit(who, class_id).await?),
+    };
+    audit(state, who, what, None::<()>, Some(after)).await
 }
 
 /// Creates a class in a unit: administrators in their units, trainers in their own
