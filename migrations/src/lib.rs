@@ -12,6 +12,7 @@ mod m20261128_000006_assessment;
 mod m20261129_000007_mastery_tallies;
 mod m20261129_000008_certification;
 mod m20261129_000009_administration;
+mod m20261129_000010_assistant;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_mastery_tallies::Migration),
             Box::new(m20261129_000008_certification::Migration),
             Box::new(m20261129_000009_administration::Migration),
+            Box::new(m20261129_000010_assistant::Migration),
         ]
     }
 }

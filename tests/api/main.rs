@@ -5,6 +5,7 @@
 mod access;
 mod administration;
 mod assessment;
+mod assistant;
 mod authoring;
 mod catalog;
 mod certification;

@@ -221,8 +221,12 @@ impl Courses {
                         summary: l.summary.clone(),
                         kind: l.kind.clone(),
                         level: l.level,
+                        competencies: split_codes(&l.competencies),
                         estimated_minutes: l.estimated_minutes,
                         has_easy_read: l.easy_read.is_some(),
+                        accessible: l.kind == "text"
+                            || l.transcript.is_some()
+                            || l.alt_text.is_some(),
                     })
                     .collect(),
                 id: m.id,

@@ -99,9 +99,13 @@ pub struct LessonOutline {
     pub summary: String,
     pub kind: String,
     pub level: i32,
+    pub competencies: Vec<String>,
     pub estimated_minutes: i32,
     /// An easy-read version exists (short sentences, one idea per line).
     pub has_easy_read: bool,
+    /// Whole without sight or hearing: a text lesson, or one whose audio or video has a
+    /// transcript, or whose image has a description.
+    pub accessible: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

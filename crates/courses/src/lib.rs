@@ -12,12 +12,14 @@
 //! - [`authoring`]: trainers build draft courses, order them, publish when complete;
 //! - [`media`]: uploaded lesson files, typed by their bytes, served by byte range;
 //!   [`direct`]: presigned uploads and downloads when the store is S3-compatible;
+//! - [`corpus`]: published lessons as plain-text sections, for the learning assistant;
 //! - [`search`] ranks courses and lessons for a query, Vietnamese-aware (BM25, tantivy);
 //! - [`structure`]: a course's target groups and lesson order, for learning and assessment.
 
 pub mod authoring;
 pub mod catalog;
 pub mod content;
+pub mod corpus;
 pub mod direct;
 pub mod dto;
 pub mod entity;

@@ -1,12 +1,121 @@
-//! Lesson Markdown to HTML, sanitised: what a client can put straight into a page.
+//! Lesson Markdown: to sanitised HTML (what a client can put straight into a page), and
+//! to plain-text sections (what search and the assistant read).
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 pub fn to_safe_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
     ammonia::clean(&unsafe_html)
+}
+
+/// A part of a lesson under one heading (the part before the first heading has none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub heading: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+/// A paragraph, a list item or a table row, as plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub text: String,
+    /// Items of one list share a number (unique within the lesson); steps are items of
+    /// a numbered list.
+    pub list: Option<u32>,
+    pub numbered: bool,
+}
+
+impl Section {
+    pub fn text(&self) -> String {
+        let mut text = String::new();
+        for block in &self.blocks {
+            text.push_str(&block.text);
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// The lesson as sections of plain-text blocks; emphasis and links keep their words.
+pub fn sections(markdown: &str) -> Vec<Section> {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut sections = vec![Section {
+        heading: None,
+        blocks: Vec::new(),
+    }];
+    let mut text = String::new();
+    let mut heading: Option<String> = None;
+    // Open lists, innermost last: (number, numbered).
+    let mut lists: Vec<(u32, bool)> = Vec::new();
+    let mut lists_seen = 0u32;
+    let flush = |text: &mut String, sections: &mut Vec<Section>, lists: &[(u32, bool)]| {
+        let block = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        text.clear();
+        if block.is_empty() {
+            return;
+        }
+        let list = lists.last().copied();
+        if let Some(section) = sections.last_mut() {
+            section.blocks.push(Block {
+                text: block,
+                list: list.map(|(n, _)| n),
+                numbered: list.is_some_and(|(_, numbered)| numbered),
+            });
+        }
+    };
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) if level <= HeadingLevel::H3 => {
+                flush(&mut text, &mut sections, &lists);
+                heading = Some(String::new());
+            }
+            Event::End(TagEnd::Heading(_)) if heading.is_some() => {
+                let title = heading.take().unwrap_or_default();
+                sections.push(Section {
+                    heading: Some(title.trim().to_owned()),
+                    blocks: Vec::new(),
+                });
+            }
+            Event::Start(Tag::List(first)) => {
+                flush(&mut text, &mut sections, &lists);
+                lists_seen += 1;
+                lists.push((lists_seen, first.is_some()));
+            }
+            Event::End(TagEnd::List(_)) => {
+                flush(&mut text, &mut sections, &lists);
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => flush(&mut text, &mut sections, &lists),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead) => {
+                flush(&mut text, &mut sections, &lists)
+            }
+            Event::Text(t) | Event::Code(t) => match heading.as_mut() {
+                Some(title) => title.push_str(&t),
+                None => text.push_str(&t),
+            },
+            Event::End(TagEnd::TableCell) => text.push_str(" · "),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    flush(&mut text, &mut sections, &lists);
+    sections.retain(|s| !s.blocks.is_empty());
+    sections
+}
+
+/// The lesson as plain text, one block a line.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for section in sections(markdown) {
+        if let Some(heading) = &section.heading {
+            text.push_str(heading);
+            text.push('\n');
+        }
+        text.push_str(&section.text());
+    }
+    text
 }
 
 #[cfg(test)]
@@ -22,5 +131,24 @@ mod tests {
         assert!(html.contains("<strong>một</strong>"));
         assert!(!html.contains("<script"));
         assert!(!html.contains("javascript:"));
+    }
+
+    #[test]
+    fn splits_into_sections_of_blocks() {
+        let sections = sections(
+            "Mở đầu **quan trọng**\nvà tiếp.\n\n## Cài đặt\n\n1. Mở *CH Play*.\n2. Tìm `VNeID`.\n\nXong.\n\n## Ghi nhớ\n\n- Không chia sẻ mã OTP.\n",
+        );
+        assert_eq!(sections.len(), 3);
+        assert_eq!(sections[0].heading, None);
+        assert_eq!(sections[0].blocks[0].text, "Mở đầu quan trọng và tiếp.");
+        assert_eq!(sections[1].heading.as_deref(), Some("Cài đặt"));
+        let steps: Vec<_> = sections[1].blocks.iter().map(|b| (b.text.as_str(), b.list, b.numbered)).collect();
+        assert_eq!(
+            steps,
+            [("Mở CH Play.", Some(1), true), ("Tìm VNeID.", Some(1), true), ("Xong.", None, false)]
+        );
+        assert_eq!(sections[2].blocks[0].list, Some(2));
+        assert!(!sections[2].blocks[0].numbered);
+        assert!(plain_text("## Bảo mật\n\n1. Đặt **mật khẩu** mạnh\n").contains("Bảo mật\nĐặt mật khẩu mạnh\n"));
     }
 }

@@ -7,10 +7,8 @@
 //! seconds whether published content changed and rebuilds when it did.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use pulldown_cmark::{Event, Parser};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, QueryParser};
@@ -22,14 +20,24 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
-use tokio::sync::{Mutex, RwLock};
 use utoipa::ToSchema;
 
 use crate::CoursesError;
-use crate::entity::{course, lesson};
+use crate::corpus::{Fresh, published};
+use crate::markdown::plain_text;
 
-const TOKENIZER: &str = "vi_folded";
-const FRESHNESS_CHECK: Duration = Duration::from_secs(5);
+/// The name `vietnamese_analyzer` is registered under.
+pub const TOKENIZER: &str = "vi_folded";
+
+/// Syllables, lower-cased and folded to ASCII ("Điện thoại" → "dien", "thoai"): what
+/// learners type without diacritics matches what lessons write with them.
+pub fn vietnamese_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHit {
@@ -59,9 +67,6 @@ struct Fields {
 }
 
 struct Built {
-    /// Published courses and their latest change when built.
-    version: (i64, Option<chrono::DateTime<chrono::Utc>>),
-    checked: Instant,
     index: Index,
     reader: IndexReader,
     fields: Fields,
@@ -70,23 +75,7 @@ struct Built {
 /// The search index of one server.
 #[derive(Clone, Default)]
 pub struct SearchIndex {
-    built: Arc<RwLock<Option<Built>>>,
-    rebuilding: Arc<Mutex<()>>,
-}
-
-fn plain_text(markdown: &str) -> String {
-    let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => {
-                text.push_str(&t);
-                text.push(' ');
-            }
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push('\n'),
-            _ => {}
-        }
-    }
-    text
+    built: Arc<Fresh<Built>>,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -108,46 +97,16 @@ fn schema() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-async fn content_version(
-    db: &DatabaseConnection,
-) -> Result<(i64, Option<chrono::DateTime<chrono::Utc>>), CoursesError> {
-    let version = course::Entity::find()
-        .select_only()
-        .column_as(course::Column::Id.count(), "n")
-        .column_as(course::Column::UpdatedAt.max(), "latest")
-        .filter(course::Column::Status.eq("published"))
-        .into_tuple::<(i64, Option<chrono::DateTime<chrono::Utc>>)>()
-        .one(db)
-        .await?;
-    Ok(version.unwrap_or((0, None)))
-}
-
 fn search_error(e: impl std::fmt::Display) -> CoursesError {
     CoursesError::Search(e.to_string())
 }
 
 async fn build(db: &DatabaseConnection) -> Result<Built, CoursesError> {
-    let version = content_version(db).await?;
-    let courses = course::Entity::find()
-        .filter(course::Column::Status.eq("published"))
-        .all(db)
-        .await?;
-    let ids: Vec<_> = courses.iter().map(|c| c.id).collect();
-    let lessons = lesson::Entity::find()
-        .filter(lesson::Column::CourseId.is_in(ids))
-        .all(db)
-        .await?;
+    let (courses, lessons) = published(db).await?;
     tokio::task::spawn_blocking(move || {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
-        index.tokenizers().register(
-            TOKENIZER,
-            TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(60))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .build(),
-        );
+        index.tokenizers().register(TOKENIZER, vietnamese_analyzer());
         let mut writer = index
             .writer_with_num_threads(1, 20_000_000)
             .map_err(search_error)?;
@@ -180,8 +139,6 @@ async fn build(db: &DatabaseConnection) -> Result<Built, CoursesError> {
         let reader = index.reader().map_err(search_error)?;
         reader.reload().map_err(search_error)?;
         Ok(Built {
-            version,
-            checked: Instant::now(),
             index,
             reader,
             fields,
@@ -205,40 +162,13 @@ fn analyse(index: &Index, text: &str) -> Vec<String> {
 }
 
 impl SearchIndex {
-    /// Makes sure the index reflects the published content, rebuilding if it changed.
-    async fn refresh(&self, db: &DatabaseConnection) -> Result<(), CoursesError> {
-        if let Some(built) = self.built.read().await.as_ref()
-            && built.checked.elapsed() < FRESHNESS_CHECK
-        {
-            return Ok(());
-        }
-        let _one_at_a_time = self.rebuilding.lock().await;
-        let current = content_version(db).await?;
-        {
-            let mut guard = self.built.write().await;
-            if let Some(built) = guard.as_mut()
-                && built.version == current
-            {
-                built.checked = Instant::now();
-                return Ok(());
-            }
-        }
-        let fresh = build(db).await?;
-        *self.built.write().await = Some(fresh);
-        Ok(())
-    }
-
     pub async fn search(
         &self,
         db: &DatabaseConnection,
         query: &str,
         limit: usize,
     ) -> Result<SearchResults, CoursesError> {
-        self.refresh(db).await?;
-        let guard = self.built.read().await;
-        let built = guard
-            .as_ref()
-            .ok_or_else(|| search_error("index not built"))?;
+        let built = self.built.get_with(db, || build(db)).await?;
         let fields = built.fields;
         let mut parser = QueryParser::for_index(&built.index, vec![fields.title, fields.body]);
         parser.set_field_boost(fields.title, 2.0);
@@ -298,16 +228,3 @@ impl SearchIndex {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::plain_text;
-
-    #[test]
-    fn markdown_becomes_plain_text() {
-        let text = plain_text("## Bảo mật\n\n1. Đặt **mật khẩu** mạnh\n");
-        assert!(text.contains("Bảo mật"));
-        assert!(text.contains("mật khẩu"));
-        assert!(!text.contains("**"));
-        assert!(!text.contains("##"));
-    }
-}

@@ -35,7 +35,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(routes::administration::routes)
                 .configure(routes::exports::routes)
                 .configure(routes::mentors::routes)
-                .configure(routes::classes::routes),
+                .configure(routes::classes::routes)
+                .configure(routes::assistant::routes),
         );
 }
 

@@ -24,6 +24,41 @@ pub struct Settings {
     pub oidc: Option<OidcSettings>,
     pub content: ContentSettings,
     pub certification: CertificationSettings,
+    pub assistant: AssistantSettings,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssistantSettings {
+    /// An OpenAI-compatible chat endpoint that writes answers from the retrieved
+    /// passages; answers are quoted from the lessons, offline, when absent.
+    pub generative: Option<GenerativeSettings>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerativeSettings {
+    /// The API base, e.g. `https://api.openai.com/v1`, or `http://127.0.0.1:11434/v1`
+    /// for a model served locally by Ollama.
+    pub base_url: String,
+    pub model: String,
+    pub api_key: Option<String>,
+    /// Seconds to wait for the model before answering from the lessons alone.
+    #[serde(default = "GenerativeSettings::default_timeout")]
+    pub timeout_seconds: u64,
+    /// The longest answer, in tokens.
+    #[serde(default = "GenerativeSettings::default_max_tokens")]
+    pub max_tokens: u32,
+}
+
+impl GenerativeSettings {
+    fn default_timeout() -> u64 {
+        20
+    }
+
+    fn default_max_tokens() -> u32 {
+        700
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -111,6 +146,8 @@ pub struct RateLimitSettings {
     /// Look-ups of records by code (`/api/v1/verify/{code}`, `/v/{code}`): plenty for
     /// people scanning certificates, too few to enumerate codes by guessing.
     pub verify_code_per_minute: u32,
+    /// Questions to the assistant per minute per learner (a language model costs money).
+    pub ask_per_minute: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
 }
@@ -136,6 +173,7 @@ impl Default for RateLimitSettings {
             login_per_minute: 30,
             refresh_per_minute: 60,
             verify_code_per_minute: 600,
+            ask_per_minute: 30,
             trust_forwarded_for: false,
         }
     }
@@ -237,6 +275,7 @@ impl Default for Settings {
             oidc: None,
             content: ContentSettings::default(),
             certification: CertificationSettings::default(),
+            assistant: AssistantSettings::default(),
         }
     }
 }

@@ -24,6 +24,8 @@ use std::sync::Arc;
 
 use hocvuso_administration::Administration;
 use hocvuso_assessment::Assessment;
+use hocvuso_assistant::Assistant;
+use hocvuso_assistant::generate::GenerativeConfig;
 use hocvuso_certification::Certification;
 use hocvuso_courses::Courses;
 use hocvuso_enrollment::Learning;
@@ -53,6 +55,8 @@ pub enum StartError {
     Keys(String),
     #[error("cannot set up metrics: {0}")]
     Metrics(String),
+    #[error("cannot set up the assistant's language model client: {0}")]
+    Assistant(String),
 }
 
 /// Connects to the configured database.
@@ -134,7 +138,17 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         );
     }
     let certification = Certification::new(db.clone(), secrets::certification(&settings)?);
+    let generative = settings.assistant.generative.as_ref().map(|g| GenerativeConfig {
+        base_url: g.base_url.clone(),
+        model: g.model.clone(),
+        api_key: g.api_key.clone(),
+        timeout: std::time::Duration::from_secs(g.timeout_seconds),
+        max_tokens: g.max_tokens,
+    });
+    let assistant = Assistant::new(db.clone(), courses.clone(), generative.as_ref())
+        .map_err(|e| StartError::Assistant(e.to_string()))?;
     Ok(AppState {
+        assistant,
         administration: Administration::new(db.clone(), identity.clone(), certification.clone()),
         learning: Learning::new(db.clone()),
         certification,

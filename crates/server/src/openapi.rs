@@ -28,6 +28,7 @@ use hocvuso_kernel::problem::{FieldErrorBody, ProblemBody};
         (name = "authoring", description = "Trainers build, order, publish and archive courses"),
         (name = "learning", description = "Enrolment, progress (online and offline sync), lesson locks, completion"),
         (name = "assessment", description = "Question banks, quizzes, placement tests and mastery"),
+        (name = "assistant", description = "The learning assistant: questions answered from the lessons with citations, conversations, and the next step for every learner"),
         (name = "classes", description = "Classes of a unit's people: bulk enrolment, in-person sessions, attendance and progress"),
         (name = "certification", description = "Completion records (Open Badges 3.0 as VC-JWT) and PDF certificates"),
         (name = "verification", description = "Public checks of records: by code, by token, the QR page, keys and status lists"),

@@ -11,6 +11,7 @@ use actix_web::HttpRequest;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use hocvuso_kernel::Problem;
+use uuid::Uuid;
 
 use crate::config::RateLimitSettings;
 
@@ -20,6 +21,8 @@ pub struct RateLimits {
     login: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     refresh: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     verify_code: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Per learner, not per address: a school's pupils share one.
+    ask: Arc<DefaultKeyedRateLimiter<Uuid>>,
     trust_forwarded_for: bool,
 }
 
@@ -31,7 +34,7 @@ pub enum Limited {
     VerifyCode,
 }
 
-fn limiter(per_minute: u32) -> Arc<DefaultKeyedRateLimiter<IpAddr>> {
+fn limiter<K: Clone + Eq + std::hash::Hash>(per_minute: u32) -> Arc<DefaultKeyedRateLimiter<K>> {
     let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
     Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute)))
 }
@@ -43,6 +46,7 @@ impl RateLimits {
             login: limiter(settings.login_per_minute),
             refresh: limiter(settings.refresh_per_minute),
             verify_code: limiter(settings.verify_code_per_minute),
+            ask: limiter(settings.ask_per_minute),
             trust_forwarded_for: settings.trust_forwarded_for,
         }
     }
@@ -68,15 +72,22 @@ impl RateLimits {
             Limited::Refresh => &self.refresh,
             Limited::VerifyCode => &self.verify_code,
         };
-        limiter.check_key(&client).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            Problem::new(
-                429,
-                "rate_limited",
-                "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.",
-                "Too many requests. Please try again in a moment.",
-            )
-            .with_retry_after(wait.as_secs().max(1))
-        })
+        limiter.check_key(&client).map_err(too_many)
     }
+
+    /// Counts one question of a learner to the assistant.
+    pub fn check_ask(&self, learner: Uuid) -> Result<(), Problem> {
+        self.ask.check_key(&learner).map_err(too_many)
+    }
+}
+
+fn too_many(not_until: governor::NotUntil<<DefaultClock as Clock>::Instant>) -> Problem {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    Problem::new(
+        429,
+        "rate_limited",
+        "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.",
+        "Too many requests. Please try again in a moment.",
+    )
+    .with_retry_after(wait.as_secs().max(1))
 }

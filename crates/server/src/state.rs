@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use hocvuso_administration::Administration;
 use hocvuso_assessment::Assessment;
+use hocvuso_assistant::Assistant;
 use hocvuso_certification::Certification;
 use hocvuso_courses::Courses;
 use hocvuso_enrollment::Learning;
@@ -24,5 +25,6 @@ pub struct AppState {
     pub assessment: Assessment,
     pub certification: Certification,
     pub administration: Administration,
+    pub assistant: Assistant,
     pub rate_limits: RateLimits,
 }

@@ -2,6 +2,7 @@
 
 pub mod administration;
 pub mod assessment;
+pub mod assistant;
 pub mod authoring;
 pub mod certification;
 pub mod classes;

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// A question asked in a conversation and the answer given. Ids are time-ordered.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "assistant_turns")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub conversation_id: Uuid,
+    pub question: String,
+    pub answer: String,
+    pub covered: bool,
+    /// `extractive` or `generative`.
+    pub mode: String,
+    /// The citations, as JSON.
+    pub citations: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
