@@ -47,7 +47,10 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(AssistantConversations::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
-                            .from(AssistantConversations::Table, AssistantConversations::UserId)
+                            .from(
+                                AssistantConversations::Table,
+                                AssistantConversations::UserId,
+                            )
                             .to(Users::Table, Users::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
@@ -105,7 +108,11 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(AssistantTurns::Table).to_owned())
             .await?;
         manager
-            .drop_table(Table::drop().table(AssistantConversations::Table).to_owned())
+            .drop_table(
+                Table::drop()
+                    .table(AssistantConversations::Table)
+                    .to_owned(),
+            )
             .await
     }
 }

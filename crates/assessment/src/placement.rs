@@ -167,6 +167,21 @@ impl Assessment {
     }
 }
 
+impl Assessment {
+    /// Whether the learner has finished a placement test (submitted, or closed at its
+    /// time limit).
+    pub async fn placement_taken(&self, user_id: Uuid) -> Result<bool, AssessmentError> {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let finished = attempt::Entity::find()
+            .filter(attempt::Column::UserId.eq(user_id))
+            .filter(attempt::Column::Kind.eq(crate::dto::AttemptKind::Placement.as_str()))
+            .filter(attempt::Column::Status.ne(crate::dto::AttemptStatus::Open.as_str()))
+            .count(&self.db)
+            .await?;
+        Ok(finished > 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,20 +223,5 @@ mod tests {
                 },
             ]
         );
-    }
-}
-
-impl Assessment {
-    /// Whether the learner has finished a placement test (submitted, or closed at its
-    /// time limit).
-    pub async fn placement_taken(&self, user_id: Uuid) -> Result<bool, AssessmentError> {
-        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-        let finished = attempt::Entity::find()
-            .filter(attempt::Column::UserId.eq(user_id))
-            .filter(attempt::Column::Kind.eq(crate::dto::AttemptKind::Placement.as_str()))
-            .filter(attempt::Column::Status.ne(crate::dto::AttemptStatus::Open.as_str()))
-            .count(&self.db)
-            .await?;
-        Ok(finished > 0)
     }
 }

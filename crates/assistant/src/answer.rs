@@ -106,7 +106,10 @@ fn best_blocks<'a>(corpus: &'a Corpus, passages: &[usize], topic: &[Word]) -> Ve
     if let Some(list) = chosen.list {
         // A step alone is no answer to "how do I…": quote the whole procedure, and the
         // sentence that introduces it.
-        let first = blocks.iter().position(|b| b.list == Some(list)).unwrap_or(index);
+        let first = blocks
+            .iter()
+            .position(|b| b.list == Some(list))
+            .unwrap_or(index);
         let mut picked: Vec<&Block> = Vec::new();
         if let Some(intro) = first.checked_sub(1).and_then(|i| blocks.get(i))
             && intro.list.is_none()
@@ -114,7 +117,12 @@ fn best_blocks<'a>(corpus: &'a Corpus, passages: &[usize], topic: &[Word]) -> Ve
         {
             picked.push(intro);
         }
-        picked.extend(blocks.iter().filter(|b| b.list == Some(list)).take(LIST_ITEMS));
+        picked.extend(
+            blocks
+                .iter()
+                .filter(|b| b.list == Some(list))
+                .take(LIST_ITEMS),
+        );
         return picked;
     }
     let mut picked = vec![(index, chosen)];
@@ -178,7 +186,11 @@ pub fn extract(retrieval: &Retrieval, citations: &[Citation]) -> String {
         return String::new();
     };
     let blocks = best_blocks(&retrieval.corpus, &hit.passages, &retrieval.words);
-    let mut answer = format!("Theo bài «{}» [1]:\n{}", first.lesson_title, quoted(&blocks));
+    let mut answer = format!(
+        "Theo bài «{}» [1]:\n{}",
+        first.lesson_title,
+        quoted(&blocks)
+    );
     if citations.len() > 1 {
         let more: Vec<String> = citations[1..]
             .iter()
@@ -203,7 +215,14 @@ pub fn not_covered(corpus: &Corpus) -> String {
     );
     if !courses.is_empty() {
         answer.push_str(" Bạn có thể hỏi về nội dung các khoá học: ");
-        answer.push_str(&courses.iter().take(8).copied().collect::<Vec<_>>().join("; "));
+        answer.push_str(
+            &courses
+                .iter()
+                .take(8)
+                .copied()
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
         answer.push('.');
     }
     answer

@@ -7,8 +7,7 @@ use hocvuso_kernel::ids::new_id;
 use hocvuso_kernel::pagination::{Page, PageQuery};
 use hocvuso_kernel::time::now;
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -123,10 +122,7 @@ impl Assistant {
             .filter(conversation::Column::UserId.eq(user))
             .order_by_desc(conversation::Column::Id)
             .limit(page.limit() + 1);
-        if let Some(before) = page
-            .decode_cursor::<Uuid>()
-            .map_err(AssistantError::Page)?
-        {
+        if let Some(before) = page.decode_cursor::<Uuid>().map_err(AssistantError::Page)? {
             query = query.filter(conversation::Column::Id.lt(before));
         }
         let rows = query.all(&self.db).await?;
@@ -211,7 +207,10 @@ impl Assistant {
 
 impl Assistant {
     /// The latest turns of a conversation, oldest first, for a model to read.
-    pub(crate) async fn recent_turns(&self, conversation: Uuid) -> Result<Vec<Turn>, AssistantError> {
+    pub(crate) async fn recent_turns(
+        &self,
+        conversation: Uuid,
+    ) -> Result<Vec<Turn>, AssistantError> {
         let mut rows = turn::Entity::find()
             .filter(turn::Column::ConversationId.eq(conversation))
             .order_by_desc(turn::Column::Id)

@@ -102,8 +102,7 @@ impl Generator {
             vec![ChatCompletionRequestSystemMessage::from(system).into()];
         for turn in history.iter().rev().take(HISTORY_TURNS).rev() {
             messages.push(ChatCompletionRequestUserMessage::from(turn.question.as_str()).into());
-            messages
-                .push(ChatCompletionRequestAssistantMessage::from(turn.answer.as_str()).into());
+            messages.push(ChatCompletionRequestAssistantMessage::from(turn.answer.as_str()).into());
         }
         messages.push(ChatCompletionRequestUserMessage::from(question).into());
         let request = CreateChatCompletionRequestArgs::default()

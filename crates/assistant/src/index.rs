@@ -15,9 +15,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 use unicode_normalization::UnicodeNormalization;
@@ -183,7 +181,9 @@ fn nfc(text: &str) -> String {
 fn build(published: Vec<PublishedLesson>) -> Result<Corpus, AssistantError> {
     let (schema, fields) = schema();
     let index = Index::create_in_ram(schema);
-    index.tokenizers().register(TOKENIZER, vietnamese_analyzer());
+    index
+        .tokenizers()
+        .register(TOKENIZER, vietnamese_analyzer());
     index.tokenizers().register(
         EXACT_TOKENIZER,
         TextAnalyzer::builder(SimpleTokenizer::default())
@@ -220,7 +220,10 @@ fn build(published: Vec<PublishedLesson>) -> Result<Corpus, AssistantError> {
             let mut doc = TantivyDocument::default();
             doc.add_u64(fields.passage, passages.len() as u64);
             doc.add_text(fields.course, &lesson.course_title);
-            doc.add_text(fields.title, format!("{} {}", lesson.title, hyphen_joined(&lesson.title)));
+            doc.add_text(
+                fields.title,
+                format!("{} {}", lesson.title, hyphen_joined(&lesson.title)),
+            );
             doc.add_text(fields.heading, &heading);
             doc.add_text(fields.body_exact, nfc(&format!("{heading}\n{body}")));
             doc.add_text(fields.body, &body);
@@ -246,10 +249,7 @@ fn build(published: Vec<PublishedLesson>) -> Result<Corpus, AssistantError> {
     reader.reload().map_err(index_error)?;
     let mut passage_of = Vec::new();
     for segment in reader.searcher().segment_readers() {
-        let column = segment
-            .fast_fields()
-            .u64("passage")
-            .map_err(index_error)?;
+        let column = segment.fast_fields().u64("passage").map_err(index_error)?;
         passage_of.push(
             (0..segment.max_doc())
                 .map(|doc| column.first(doc).unwrap_or_default() as u32)
@@ -474,7 +474,9 @@ impl PassageIndex {
                     .iter()
                     .map(|&p| corpus.support(p, &question_words, &topic))
                     .fold(Support::default(), |best, s| {
-                        if s.answers() && !best.answers() || s.coverage > best.coverage && s.answers() == best.answers() {
+                        if s.answers() && !best.answers()
+                            || s.coverage > best.coverage && s.answers() == best.answers()
+                        {
                             s
                         } else {
                             best
@@ -547,7 +549,8 @@ pub(crate) mod tests {
             let mut seen: Vec<usize> = Vec::new();
             let mut first_passages = Vec::new();
             for (_, address) in top {
-                let passage = corpus.passage_of[address.segment_ord as usize][address.doc_id as usize] as usize;
+                let passage = corpus.passage_of[address.segment_ord as usize]
+                    [address.doc_id as usize] as usize;
                 let lesson = corpus.passages[passage].lesson;
                 if seen.first().is_none_or(|&f| f == lesson) {
                     first_passages.push(passage);
@@ -559,7 +562,13 @@ pub(crate) mod tests {
             let (support, best) = first_passages
                 .iter()
                 .map(|&p| (corpus.support(p, &words, &topic), p))
-                .fold((Support::default(), None), |acc, (s, p)| if (s.answers(), s.coverage) > (acc.0.answers(), acc.0.coverage) { (s, Some(p)) } else { acc });
+                .fold((Support::default(), None), |acc, (s, p)| {
+                    if (s.answers(), s.coverage) > (acc.0.answers(), acc.0.coverage) {
+                        (s, Some(p))
+                    } else {
+                        acc
+                    }
+                });
             let coverage = support.coverage;
             let answers = support.answers();
             let best = best.map(|p| &corpus.passages[p]);
@@ -567,15 +576,32 @@ pub(crate) mod tests {
                 .iter()
                 .map(|w| {
                     let found = best.is_some_and(|p| p.words.has(w));
-                    format!("{}{}:{:.1}{}", if found { "+" } else { "" }, w.exact, corpus.rarity(&w.folded), if corpus.knows(w) { "" } else { "?" })
+                    format!(
+                        "{}{}:{:.1}{}",
+                        if found { "+" } else { "" },
+                        w.exact,
+                        corpus.rarity(&w.folded),
+                        if corpus.knows(w) { "" } else { "?" }
+                    )
                 })
                 .collect();
             (seen, coverage, weights, answers)
         };
-        for extra in std::env::var("EXPLAIN").unwrap_or_default().split('|').filter(|q| !q.is_empty()) {
+        for extra in std::env::var("EXPLAIN")
+            .unwrap_or_default()
+            .split('|')
+            .filter(|q| !q.is_empty())
+        {
             let (lessons, coverage, weights, answers) = ask(extra);
-            let names: Vec<&str> = lessons.iter().take(3).map(|&l| corpus.lessons[l].slug.as_str()).collect();
-            println!("{coverage:.2} {answers} {extra} {names:?} [{}]", weights.join(" "));
+            let names: Vec<&str> = lessons
+                .iter()
+                .take(3)
+                .map(|&l| corpus.lessons[l].slug.as_str())
+                .collect();
+            println!(
+                "{coverage:.2} {answers} {extra} {names:?} [{}]",
+                weights.join(" ")
+            );
         }
         for (kind, wanted) in [("questions", true), ("uncovered", false)] {
             for q in set[kind].as_array().expect("list") {
@@ -583,11 +609,18 @@ pub(crate) mod tests {
                 let (lessons, coverage, weights, answers) = ask(question);
                 let rank = if wanted {
                     let slug = q["lesson"].as_str().expect("lesson");
-                    lessons.iter().position(|&l| corpus.lessons[l].slug == slug).map(|r| r + 1)
+                    lessons
+                        .iter()
+                        .position(|&l| corpus.lessons[l].slug == slug)
+                        .map(|r| r + 1)
                 } else {
                     None
                 };
-                println!("{coverage:.2} {} rank {rank:?} {question} [{}]", if answers { "ANSWERS" } else { "silent" }, weights.join(" "));
+                println!(
+                    "{coverage:.2} {} rank {rank:?} {question} [{}]",
+                    if answers { "ANSWERS" } else { "silent" },
+                    weights.join(" ")
+                );
             }
         }
     }

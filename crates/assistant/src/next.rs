@@ -108,7 +108,13 @@ pub struct NextSteps {
     pub steps: Vec<NextStep>,
 }
 
-fn step(kind: StepKind, path: String, reason_code: &'static str, reason: String, reason_en: String) -> NextStep {
+fn step(
+    kind: StepKind,
+    path: String,
+    reason_code: &'static str,
+    reason: String,
+    reason_en: String,
+) -> NextStep {
     NextStep {
         kind,
         course_code: None,
@@ -220,7 +226,8 @@ pub fn next_steps(
                     format!("/api/v1/me/courses/{}/quiz", enrolment.course_code),
                     "quiz_left",
                     "Bạn đã học xong các bài: làm bài kiểm tra cuối khoá để hoàn thành.".into(),
-                    "You have done every lesson: take the final quiz to complete the course.".into(),
+                    "You have done every lesson: take the final quiz to complete the course."
+                        .into(),
                 )
             });
         }
@@ -242,7 +249,9 @@ pub fn next_steps(
     let mut candidates: Vec<(f32, Vec<String>, bool, &CourseFacts)> = courses
         .iter()
         .filter(|c| !taken.contains(&c.code.as_str()))
-        .filter_map(|c| fit(learner, c).map(|(score, gaps, written_for)| (score, gaps, written_for, c)))
+        .filter_map(|c| {
+            fit(learner, c).map(|(score, gaps, written_for)| (score, gaps, written_for, c))
+        })
         .collect();
     candidates.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
@@ -261,7 +270,10 @@ pub fn next_steps(
             (
                 "fills_gap",
                 format!("Giúp bạn nâng năng lực {}.", gaps.join(", ")),
-                format!("Builds competencies you have yet to show: {}.", gaps.join(", ")),
+                format!(
+                    "Builds competencies you have yet to show: {}.",
+                    gaps.join(", ")
+                ),
             )
         };
         steps.push(NextStep {
@@ -307,7 +319,10 @@ mod tests {
             competencies: vec![competency.into()],
             audiences: audiences.iter().map(|a| a.to_string()).collect(),
             estimated_minutes: 60,
-            lessons: vec![lesson("a", 1, competency, false), lesson("b", level, competency, true)],
+            lessons: vec![
+                lesson("a", 1, competency, false),
+                lesson("b", level, competency, true),
+            ],
         }
     }
 
@@ -322,7 +337,11 @@ mod tests {
     }
 
     fn kinds(steps: &NextSteps) -> Vec<(StepKind, Option<&str>)> {
-        steps.steps.iter().map(|s| (s.kind, s.course_code.as_deref())).collect()
+        steps
+            .steps
+            .iter()
+            .map(|s| (s.kind, s.course_code.as_deref()))
+            .collect()
     }
 
     #[test]
@@ -351,7 +370,10 @@ mod tests {
         let steps = next_steps(&facts, &enrolments, &courses);
         assert_eq!(
             kinds(&steps),
-            [(StepKind::ContinueLesson, Some("doing")), (StepKind::StartCourse, Some("next"))]
+            [
+                (StepKind::ContinueLesson, Some("doing")),
+                (StepKind::StartCourse, Some("next"))
+            ]
         );
         // Level 2 in 3.1 shown: the level-1 lesson is skipped.
         assert_eq!(steps.steps[1].lesson_slug.as_deref(), Some("b"));
@@ -360,7 +382,10 @@ mod tests {
 
     #[test]
     fn elderly_learners_get_courses_written_for_them_in_easy_read() {
-        let courses = [course("general", 1, "1.1", &[]), course("for-elders", 2, "4.2", &["elderly"])];
+        let courses = [
+            course("general", 1, "1.1", &[]),
+            course("for-elders", 2, "4.2", &["elderly"]),
+        ];
         let steps = next_steps(&learner(&[], true), &[], &courses);
         assert_eq!(steps.steps[0].course_code.as_deref(), Some("for-elders"));
         assert_eq!(steps.steps[0].reason_code, "suits_you");
@@ -385,7 +410,10 @@ mod tests {
         let steps = next_steps(&facts, &enrolments, &[course("done", 1, "1.1", &[])]);
         assert_eq!(
             kinds(&steps),
-            [(StepKind::FinalAssessment, Some("done")), (StepKind::PlacementTest, None)]
+            [
+                (StepKind::FinalAssessment, Some("done")),
+                (StepKind::PlacementTest, None)
+            ]
         );
     }
 }

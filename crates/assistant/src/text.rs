@@ -53,14 +53,14 @@ pub fn hyphen_joined(text: &str) -> String {
 /// Words of questions that say nothing of the topic: question words, pronouns and
 /// particles. As written, with diacritics.
 const FUNCTION_WORDS: &[&str] = &[
-    "à", "ạ", "ai", "anh", "bà", "bác", "bạn", "bằng", "bị", "cách", "các", "cái", "cần",
-    "cháu", "chị", "cho", "chưa", "có", "của", "cũng", "cùng", "đã", "đang", "đâu", "để",
-    "đến", "đi", "điều", "đó", "được", "em", "gì", "giúp", "giùm", "hay", "hãy", "hỏi",
-    "hoặc", "khi", "không", "là", "làm", "lại", "mà", "mình", "mọi", "một", "muốn", "nào",
-    "này", "nên", "nếu", "nhé", "như", "những", "nhiều", "ở", "ơi", "ông", "phải", "qua",
-    "ra", "rồi", "sao", "sẽ", "thế", "thì", "tôi", "trên", "trong", "từ", "vậy", "và",
-    "vào", "về", "với", "xin", "ko", "k", "dc", "đc", "j", "thôi", "nữa", "luôn", "biết",
-    "nhiêu", "kiểu", "chỗ", "nhỉ", "hả", "vì", "giờ", "lên", "còn", "khác", "thêm",
+    "à", "ạ", "ai", "anh", "bà", "bác", "bạn", "bằng", "bị", "cách", "các", "cái", "cần", "cháu",
+    "chị", "cho", "chưa", "có", "của", "cũng", "cùng", "đã", "đang", "đâu", "để", "đến", "đi",
+    "điều", "đó", "được", "em", "gì", "giúp", "giùm", "hay", "hãy", "hỏi", "hoặc", "khi", "không",
+    "là", "làm", "lại", "mà", "mình", "mọi", "một", "muốn", "nào", "này", "nên", "nếu", "nhé",
+    "như", "những", "nhiều", "ở", "ơi", "ông", "phải", "qua", "ra", "rồi", "sao", "sẽ", "thế",
+    "thì", "tôi", "trên", "trong", "từ", "vậy", "và", "vào", "về", "với", "xin", "ko", "k", "dc",
+    "đc", "j", "thôi", "nữa", "luôn", "biết", "nhiêu", "kiểu", "chỗ", "nhỉ", "hả", "vì", "giờ",
+    "lên", "còn", "khác", "thêm",
 ];
 
 static FUNCTION_EXACT: LazyLock<HashSet<&'static str>> =
@@ -71,8 +71,8 @@ static FUNCTION_EXACT: LazyLock<HashSet<&'static str>> =
 /// and "chợ", "dang" is "đang" and "đăng") is left out, so "ma otp" keeps its "mã".
 static FUNCTION_FOLDED: LazyLock<HashSet<String>> = LazyLock::new(|| {
     const TOPIC_TOO: &[&str] = &[
-        "ma", "the", "cho", "dang", "ban", "chi", "bang", "la", "cai", "cung", "di", "hoi",
-        "tu", "ve", "vao", "dieu", "lai", "bao", "len",
+        "ma", "the", "cho", "dang", "ban", "chi", "bang", "la", "cai", "cung", "di", "hoi", "tu",
+        "ve", "vao", "dieu", "lai", "bao", "len",
     ];
     FUNCTION_WORDS
         .iter()
@@ -120,7 +120,10 @@ mod tests {
 
     #[test]
     fn joins_hyphenated_words() {
-        assert_eq!(hyphen_joined("Bật Wi-Fi, đọc e-mail - rồi nghỉ"), "WiFi email");
+        assert_eq!(
+            hyphen_joined("Bật Wi-Fi, đọc e-mail - rồi nghỉ"),
+            "WiFi email"
+        );
     }
 
     #[test]

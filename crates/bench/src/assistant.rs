@@ -78,7 +78,14 @@ async fn main() {
     );
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new("wrk")
-            .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "-s", script])
+            .args([
+                "-t2",
+                &format!("-c{connections}"),
+                &format!("-d{seconds}s"),
+                "--latency",
+                "-s",
+                script,
+            ])
             .arg(url)
             .env("TOKENS_FILE", &tokens_file)
             .env("QUESTIONS_FILE", &questions_file)

@@ -142,13 +142,24 @@ mod tests {
         assert_eq!(sections[0].heading, None);
         assert_eq!(sections[0].blocks[0].text, "Mở đầu quan trọng và tiếp.");
         assert_eq!(sections[1].heading.as_deref(), Some("Cài đặt"));
-        let steps: Vec<_> = sections[1].blocks.iter().map(|b| (b.text.as_str(), b.list, b.numbered)).collect();
+        let steps: Vec<_> = sections[1]
+            .blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.list, b.numbered))
+            .collect();
         assert_eq!(
             steps,
-            [("Mở CH Play.", Some(1), true), ("Tìm VNeID.", Some(1), true), ("Xong.", None, false)]
+            [
+                ("Mở CH Play.", Some(1), true),
+                ("Tìm VNeID.", Some(1), true),
+                ("Xong.", None, false)
+            ]
         );
         assert_eq!(sections[2].blocks[0].list, Some(2));
         assert!(!sections[2].blocks[0].numbered);
-        assert!(plain_text("## Bảo mật\n\n1. Đặt **mật khẩu** mạnh\n").contains("Bảo mật\nĐặt mật khẩu mạnh\n"));
+        assert!(
+            plain_text("## Bảo mật\n\n1. Đặt **mật khẩu** mạnh\n")
+                .contains("Bảo mật\nĐặt mật khẩu mạnh\n")
+        );
     }
 }

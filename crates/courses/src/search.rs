@@ -106,7 +106,9 @@ async fn build(db: &DatabaseConnection) -> Result<Built, CoursesError> {
     tokio::task::spawn_blocking(move || {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
-        index.tokenizers().register(TOKENIZER, vietnamese_analyzer());
+        index
+            .tokenizers()
+            .register(TOKENIZER, vietnamese_analyzer());
         let mut writer = index
             .writer_with_num_threads(1, 20_000_000)
             .map_err(search_error)?;
@@ -227,4 +229,3 @@ impl SearchIndex {
         })
     }
 }
-

@@ -214,6 +214,24 @@ impl Identity {
     }
 }
 
+impl Identity {
+    /// A person's target group alone (one column), for what tailors itself to it.
+    pub async fn target_group_of(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Option<TargetGroup>, IdentityError> {
+        use sea_orm::QuerySelect;
+        let group = user::Entity::find_by_id(user_id)
+            .select_only()
+            .column(user::Column::TargetGroup)
+            .into_tuple::<Option<String>>()
+            .one(&self.db)
+            .await?
+            .ok_or(IdentityError::NotFound)?;
+        Ok(group.as_deref().and_then(TargetGroup::parse))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,20 +242,5 @@ mod tests {
         assert_eq!(age_on(d(1966, 11, 28), d(2026, 11, 28)), 60);
         assert_eq!(age_on(d(1966, 11, 29), d(2026, 11, 28)), 59);
         assert_eq!(age_on(d(2000, 2, 29), d(2026, 3, 1)), 26);
-    }
-}
-
-impl Identity {
-    /// A person's target group alone (one column), for what tailors itself to it.
-    pub async fn target_group_of(&self, user_id: Uuid) -> Result<Option<TargetGroup>, IdentityError> {
-        use sea_orm::QuerySelect;
-        let group = user::Entity::find_by_id(user_id)
-            .select_only()
-            .column(user::Column::TargetGroup)
-            .into_tuple::<Option<String>>()
-            .one(&self.db)
-            .await?
-            .ok_or(IdentityError::NotFound)?;
-        Ok(group.as_deref().and_then(TargetGroup::parse))
     }
 }

@@ -138,13 +138,17 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         );
     }
     let certification = Certification::new(db.clone(), secrets::certification(&settings)?);
-    let generative = settings.assistant.generative.as_ref().map(|g| GenerativeConfig {
-        base_url: g.base_url.clone(),
-        model: g.model.clone(),
-        api_key: g.api_key.clone(),
-        timeout: std::time::Duration::from_secs(g.timeout_seconds),
-        max_tokens: g.max_tokens,
-    });
+    let generative = settings
+        .assistant
+        .generative
+        .as_ref()
+        .map(|g| GenerativeConfig {
+            base_url: g.base_url.clone(),
+            model: g.model.clone(),
+            api_key: g.api_key.clone(),
+            timeout: std::time::Duration::from_secs(g.timeout_seconds),
+            max_tokens: g.max_tokens,
+        });
     let assistant = Assistant::new(db.clone(), courses.clone(), generative.as_ref())
         .map_err(|e| StartError::Assistant(e.to_string()))?;
     Ok(AppState {

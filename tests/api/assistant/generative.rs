@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use super::{answer, cited};
 use crate::support::{TestApp, learner};
 
-const WRITTEN: &str = "Bạn mở kho ứng dụng, tìm đúng ứng dụng VNeID của Bộ Công an rồi cài đặt [1].";
+const WRITTEN: &str =
+    "Bạn mở kho ứng dụng, tìm đúng ứng dụng VNeID của Bộ Công an rồi cài đặt [1].";
 
 struct Model {
     url: String,
@@ -93,7 +94,10 @@ async fn the_model_writes_from_the_passages_and_the_citations_stay() {
     let first = answer(&app, &citizen, "lam sao cai VNeID tren dien thoai", None).await;
     assert_eq!(first["mode"], "generative");
     assert_eq!(first["answer"], WRITTEN);
-    assert_eq!(cited(&first)[0], "vneid-va-dich-vu-cong-truc-tuyen/02-cai-dat-va-kich-hoat-vneid");
+    assert_eq!(
+        cited(&first)[0],
+        "vneid-va-dich-vu-cong-truc-tuyen/02-cai-dat-va-kich-hoat-vneid"
+    );
     {
         let requests = model.requests.lock().expect("requests");
         assert_eq!(requests.len(), 1);
@@ -103,9 +107,14 @@ async fn the_model_writes_from_the_passages_and_the_citations_stay() {
         assert_eq!(role, "system");
         // The model is told to use the passages only, and gets them numbered as cited.
         assert!(system.contains("Chỉ trả lời dựa trên các đoạn trích"));
-        let title = first["citations"][0]["lesson_title"].as_str().expect("title");
+        let title = first["citations"][0]["lesson_title"]
+            .as_str()
+            .expect("title");
         assert!(system.contains(&format!("[1] Bài «{title}»")), "{system}");
-        assert_eq!(message(request, 1), ("user".into(), "lam sao cai VNeID tren dien thoai".into()));
+        assert_eq!(
+            message(request, 1),
+            ("user".into(), "lam sao cai VNeID tren dien thoai".into())
+        );
     }
 
     // A follow-up carries the conversation so far.
@@ -114,7 +123,10 @@ async fn the_model_writes_from_the_passages_and_the_citations_stay() {
     {
         let requests = model.requests.lock().expect("requests");
         let request = &requests[1];
-        assert_eq!(message(request, 1), ("user".into(), "lam sao cai VNeID tren dien thoai".into()));
+        assert_eq!(
+            message(request, 1),
+            ("user".into(), "lam sao cai VNeID tren dien thoai".into())
+        );
         assert_eq!(message(request, 2), ("assistant".into(), WRITTEN.into()));
         assert_eq!(message(request, 3).0, "user");
     }
@@ -136,6 +148,14 @@ async fn when_the_model_fails_the_lessons_answer() {
     assert!(!model.requests.lock().expect("requests").is_empty());
     assert_eq!(fallback["covered"], true);
     assert_eq!(fallback["mode"], "extractive");
-    assert!(fallback["answer"].as_str().expect("answer").starts_with("Theo bài «"));
-    assert_eq!(cited(&fallback)[0], "vneid-va-dich-vu-cong-truc-tuyen/02-cai-dat-va-kich-hoat-vneid");
+    assert!(
+        fallback["answer"]
+            .as_str()
+            .expect("answer")
+            .starts_with("Theo bài «")
+    );
+    assert_eq!(
+        cited(&fallback)[0],
+        "vneid-va-dich-vu-cong-truc-tuyen/02-cai-dat-va-kich-hoat-vneid"
+    );
 }

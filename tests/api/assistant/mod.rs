@@ -21,7 +21,12 @@ async fn with_curriculum() -> TestApp {
     .await
 }
 
-async fn ask(app: &TestApp, who: &Session, question: &str, conversation: Option<&str>) -> reqwest::Response {
+async fn ask(
+    app: &TestApp,
+    who: &Session,
+    question: &str,
+    conversation: Option<&str>,
+) -> reqwest::Response {
     send(
         app,
         Method::POST,
@@ -45,6 +50,12 @@ fn cited(answer: &Value) -> Vec<String> {
         .as_array()
         .expect("citations")
         .iter()
-        .map(|c| format!("{}/{}", c["course_code"].as_str().unwrap_or_default(), c["lesson_slug"].as_str().unwrap_or_default()))
+        .map(|c| {
+            format!(
+                "{}/{}",
+                c["course_code"].as_str().unwrap_or_default(),
+                c["lesson_slug"].as_str().unwrap_or_default()
+            )
+        })
         .collect()
 }

@@ -34,10 +34,18 @@ const DECLINED_NEEDED: f64 = 0.8;
 
 #[tokio::test]
 async fn the_right_lesson_is_among_the_first_three_cited() {
-    let set: QuestionSet = toml::from_str(include_str!("../../data/assistant-eval.toml")).expect("question set");
+    let set: QuestionSet =
+        toml::from_str(include_str!("../../data/assistant-eval.toml")).expect("question set");
     assert!(set.questions.len() >= 60, "at least 60 questions");
-    let plain = set.questions.iter().filter(|q| q.question.is_ascii()).count();
-    assert!(plain * 2 >= set.questions.len(), "half typed without diacritics");
+    let plain = set
+        .questions
+        .iter()
+        .filter(|q| q.question.is_ascii())
+        .count();
+    assert!(
+        plain * 2 >= set.questions.len(),
+        "half typed without diacritics"
+    );
 
     let app = with_curriculum().await;
     let citizen = learner(&app, "0914000010", Some("citizen")).await;
@@ -101,7 +109,16 @@ async fn the_right_lesson_is_among_the_first_three_cited() {
     for wrong in &made_up {
         eprintln!("  answered anyway: {wrong}");
     }
-    assert!(recall_3 >= RECALL_AT_3_NEEDED, "recall@3 {recall_3:.3} below {RECALL_AT_3_NEEDED}");
-    assert!(answered_share >= ANSWERED_NEEDED, "answered {answered_share:.3}");
-    assert!(declined_share >= DECLINED_NEEDED, "declined {declined_share:.3}: {made_up:#?}");
+    assert!(
+        recall_3 >= RECALL_AT_3_NEEDED,
+        "recall@3 {recall_3:.3} below {RECALL_AT_3_NEEDED}"
+    );
+    assert!(
+        answered_share >= ANSWERED_NEEDED,
+        "answered {answered_share:.3}"
+    );
+    assert!(
+        declined_share >= DECLINED_NEEDED,
+        "declined {declined_share:.3}: {made_up:#?}"
+    );
 }

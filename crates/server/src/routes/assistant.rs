@@ -69,7 +69,10 @@ async fn conversations(
     ValidQuery(page): ValidQuery<PageQuery>,
 ) -> ApiResult<web::Json<Page<ConversationSummary>>> {
     Ok(web::Json(
-        state.assistant.conversations(caller.0.user_id, &page).await?,
+        state
+            .assistant
+            .conversations(caller.0.user_id, &page)
+            .await?,
     ))
 }
 
@@ -183,7 +186,10 @@ async fn open_courses(
     responses((status = OK, body = NextSteps))
 )]
 #[get("/me/next")]
-async fn next_step(state: web::Data<AppState>, caller: Authenticated) -> ApiResult<web::Json<NextSteps>> {
+async fn next_step(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> ApiResult<web::Json<NextSteps>> {
     let user = caller.0.user_id;
     let me = state.identity.me(&caller.0).await?;
     let mastery: HashMap<String, u32> = state
