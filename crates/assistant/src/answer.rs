@@ -7,7 +7,7 @@ use hocvuso_courses::markdown::Block;
 
 use crate::dto::Citation;
 use crate::index::{Corpus, Retrieval};
-use crate::text::{Word, words};
+use crate::text::{Word, asks_how, words};
 
 /// Lessons cited at most.
 pub const CITED: usize = 3;
@@ -80,17 +80,52 @@ fn quoted(blocks: &[&Block]) -> String {
     text
 }
 
-/// The blocks that answer best, in lesson order.
-fn best_blocks<'a>(corpus: &'a Corpus, passages: &[usize], topic: &[Word]) -> Vec<&'a Block> {
-    // The lesson's best passages; its first one counts a little extra.
+/// The blocks that answer best, in lesson order. A block under a heading that names
+/// the question's words counts more, and so do the steps of a procedure when the
+/// question asks how.
+fn best_blocks<'a>(
+    corpus: &'a Corpus,
+    passages: &[usize],
+    topic: &[Word],
+    how: bool,
+) -> Vec<&'a Block> {
     let mut best: Option<(f32, usize, usize)> = None;
     for (rank, &passage) in passages.iter().take(3).enumerate() {
         let Some(p) = corpus.passages.get(passage) else {
             continue;
         };
+        let heading = p.heading.as_deref().map_or(0.0, |h| {
+            block_score(
+                corpus,
+                &Block {
+                    text: h.to_owned(),
+                    list: None,
+                    numbered: false,
+                },
+                topic,
+            )
+        });
         for (i, block) in p.blocks.iter().enumerate() {
-            let bonus = if rank == 0 { 1.1 } else { 1.0 };
-            let score = block_score(corpus, block, topic) * bonus;
+            let first_passage = if rank == 0 { 1.1 } else { 1.0 };
+            // A procedure answers "how" as a whole: its steps together say it.
+            let said = match block.list {
+                Some(list) if how && block.numbered => {
+                    let steps: Vec<&str> = p
+                        .blocks
+                        .iter()
+                        .filter(|b| b.list == Some(list))
+                        .map(|b| b.text.as_str())
+                        .collect();
+                    let whole = Block {
+                        text: steps.join(" "),
+                        list: None,
+                        numbered: false,
+                    };
+                    block_score(corpus, &whole, topic) * 2.0
+                }
+                _ => block_score(corpus, block, topic),
+            };
+            let score = (said + 0.5 * heading) * first_passage;
             if best.is_none_or(|(s, _, _)| score > s) {
                 best = Some((score, passage, i));
             }
@@ -181,11 +216,12 @@ pub fn citations(retrieval: &Retrieval) -> Vec<Citation> {
 }
 
 /// The answer quoted from the best lesson, naming its sources by number.
-pub fn extract(retrieval: &Retrieval, citations: &[Citation]) -> String {
+pub fn extract(retrieval: &Retrieval, question: &str, citations: &[Citation]) -> String {
     let Some((hit, first)) = retrieval.lessons.first().zip(citations.first()) else {
         return String::new();
     };
-    let blocks = best_blocks(&retrieval.corpus, &hit.passages, &retrieval.words);
+    let how = asks_how(&words(question));
+    let blocks = best_blocks(&retrieval.corpus, &hit.passages, &retrieval.words, how);
     let mut answer = format!(
         "Theo bài «{}» [1]:\n{}",
         first.lesson_title,

@@ -21,7 +21,7 @@ use tantivy::{Index, IndexReader, TantivyDocument, Term};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::AssistantError;
-use crate::text::{Word, content_words, hyphen_joined, words};
+use crate::text::{Word, content_words, hyphen_joined, words, written_out};
 
 const EXACT_TOKENIZER: &str = "vi_exact";
 /// How rare (summed BM25 idf) two adjacent words must be to tell a topic.
@@ -276,12 +276,28 @@ impl Corpus {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// Whether some lesson has the word (as typed, when typed with diacritics).
+    /// Whether some lesson has the word (as typed, when typed with diacritics), or what
+    /// it is short for.
     pub fn knows(&self, word: &Word) -> bool {
-        if word.has_diacritics() {
+        let known = if word.has_diacritics() {
             self.exact_vocabulary.contains(&word.exact)
         } else {
             self.document_frequency.contains_key(&word.folded)
+        };
+        known
+            || written_out(word).is_some_and(|long| {
+                long.iter()
+                    .all(|w| self.document_frequency.contains_key(*w))
+            })
+    }
+
+    /// How much a topic word tells: its rarity, or that of what it is short for.
+    fn weight(&self, word: &Word) -> f32 {
+        match written_out(word) {
+            Some(long) if !self.document_frequency.contains_key(&word.folded) => {
+                long.iter().map(|w| self.rarity(w)).sum::<f32>() / long.len() as f32
+            }
+            _ => self.rarity(&word.folded),
         }
     }
 
@@ -342,6 +358,20 @@ impl Corpus {
                     1.2,
                 ));
             }
+            if let Some(long) = written_out(word) {
+                for (field, boost) in [(f.title, 2.0), (f.heading, 1.5), (f.body, 1.0)] {
+                    let query: Box<dyn Query> = match long {
+                        [single] => Box::new(TermQuery::new(
+                            term(field, single),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        _ => Box::new(PhraseQuery::new(
+                            long.iter().map(|w| term(field, w)).collect(),
+                        )),
+                    };
+                    fields.push((query, boost));
+                }
+            }
             clauses.push(best_of(fields));
         }
         for pair in self.telling_pairs(question, topic) {
@@ -367,9 +397,13 @@ impl Corpus {
         };
         let (mut found, mut all) = (0.0, 0.0);
         for word in topic {
-            let weight = self.rarity(&word.folded);
+            let weight = self.weight(word);
             all += weight;
-            if passage.words.has(word) {
+            let has_long = || {
+                written_out(word)
+                    .is_some_and(|long| long.iter().all(|w| passage.words.folded.contains(*w)))
+            };
+            if passage.words.has(word) || has_long() {
                 found += weight;
             }
         }
@@ -451,6 +485,16 @@ impl PassageIndex {
                     passages: vec![passage],
                 }),
             }
+        }
+        // A lesson whose best passage says more of the question answers it better than
+        // one that says a part of it many times ("quên mật khẩu VNeID" is about VNeID).
+        for hit in &mut by_lesson {
+            let best = hit
+                .passages
+                .iter()
+                .map(|&p| corpus.support(p, &question_words, &topic).coverage)
+                .fold(0.0, f32::max);
+            hit.score *= 0.5 + best;
         }
         if let Some(group) = group {
             for hit in &mut by_lesson {

@@ -118,7 +118,7 @@ impl Assistant {
         let mut turn = self.new_turn(question);
         if covered(&retrieval) {
             turn.citations = answer::citations(&retrieval);
-            turn.answer = answer::extract(&retrieval, &turn.citations);
+            turn.answer = answer::extract(&retrieval, question, &turn.citations);
             turn.covered = true;
             if let Some(generator) = &self.generator {
                 let history = match thread {

@@ -50,17 +50,69 @@ pub fn hyphen_joined(text: &str) -> String {
     joined.join(" ")
 }
 
+/// Everyday words and abbreviations learners type for what the lessons write out
+/// ("file" for "tệp", "ck" for "chuyển khoản"), folded: a question finds the lesson
+/// either way.
+const SAME_AS: &[(&str, &[&str])] = &[
+    ("file", &["tep"]),
+    ("app", &["ung", "dung"]),
+    ("apps", &["ung", "dung"]),
+    ("online", &["truc", "tuyen"]),
+    ("mail", &["thu", "dien", "tu"]),
+    ("email", &["thu", "dien", "tu"]),
+    ("password", &["mat", "khau"]),
+    ("pass", &["mat", "khau"]),
+    ("mk", &["mat", "khau"]),
+    ("sdt", &["so", "dien", "thoai"]),
+    ("dt", &["dien", "thoai"]),
+    ("dtdd", &["dien", "thoai"]),
+    ("smartphone", &["dien", "thoai"]),
+    ("ck", &["chuyen", "khoan"]),
+    ("tk", &["tai", "khoan"]),
+    ("stk", &["so", "tai", "khoan"]),
+    ("nh", &["ngan", "hang"]),
+    ("fb", &["facebook"]),
+    ("cmnd", &["can", "cuoc"]),
+    ("cccd", &["can", "cuoc"]),
+    ("bhyt", &["bao", "hiem", "y", "te"]),
+    ("hs", &["hoc", "sinh"]),
+    ("sv", &["sinh", "vien"]),
+    ("chatbot", &["tro", "ly", "ao"]),
+    ("shop", &["gian", "hang"]),
+    ("link", &["duong", "link"]),
+    ("hack", &["chiem", "doat"]),
+];
+
+/// What the lessons would write for a word typed as learners often do, folded.
+pub fn written_out(word: &Word) -> Option<&'static [&'static str]> {
+    SAME_AS
+        .iter()
+        .find(|(short, _)| *short == word.folded)
+        .map(|(_, long)| *long)
+}
+
+/// Whether a question asks how to do something: its answer is a procedure.
+pub fn asks_how(question: &[Word]) -> bool {
+    let folded: Vec<&str> = question.iter().map(|w| w.folded.as_str()).collect();
+    folded.windows(2).any(|p| {
+        matches!(
+            p,
+            ["lam", "sao"] | ["the", "nao"] | ["cac", "buoc"] | ["huong", "dan"] | ["lam", "the"]
+        )
+    }) || folded.iter().any(|w| matches!(*w, "cach" | "buoc"))
+}
+
 /// Words of questions that say nothing of the topic: question words, pronouns and
 /// particles. As written, with diacritics.
 const FUNCTION_WORDS: &[&str] = &[
-    "à", "ạ", "ai", "anh", "bà", "bác", "bạn", "bằng", "bị", "cách", "các", "cái", "cần", "cháu",
-    "chị", "cho", "chưa", "có", "của", "cũng", "cùng", "đã", "đang", "đâu", "để", "đến", "đi",
-    "điều", "đó", "được", "em", "gì", "giúp", "giùm", "hay", "hãy", "hỏi", "hoặc", "khi", "không",
-    "là", "làm", "lại", "mà", "mình", "mọi", "một", "muốn", "nào", "này", "nên", "nếu", "nhé",
-    "như", "những", "nhiều", "ở", "ơi", "ông", "phải", "qua", "ra", "rồi", "sao", "sẽ", "thế",
-    "thì", "tôi", "trên", "trong", "từ", "vậy", "và", "vào", "về", "với", "xin", "ko", "k", "dc",
-    "đc", "j", "thôi", "nữa", "luôn", "biết", "nhiêu", "kiểu", "chỗ", "nhỉ", "hả", "vì", "giờ",
-    "lên", "còn", "khác", "thêm",
+    "à", "ạ", "anh", "bà", "bác", "bạn", "bằng", "bị", "cách", "các", "cái", "cần", "cháu", "chị",
+    "cho", "chưa", "có", "của", "cũng", "cùng", "đã", "đang", "đâu", "để", "đến", "đi", "điều",
+    "đó", "được", "em", "gì", "giúp", "giùm", "hay", "hãy", "hỏi", "hoặc", "khi", "không", "là",
+    "làm", "lại", "mà", "mình", "mọi", "một", "muốn", "nào", "này", "nên", "nếu", "nhé", "như",
+    "những", "nhiều", "ở", "ơi", "ông", "phải", "qua", "ra", "rồi", "sao", "sẽ", "thế", "thì",
+    "tôi", "trên", "trong", "từ", "vậy", "và", "vào", "về", "với", "xin", "ko", "k", "dc", "đc",
+    "j", "thôi", "nữa", "luôn", "biết", "nhiêu", "kiểu", "chỗ", "nhỉ", "hả", "vì", "giờ", "lên",
+    "còn", "khác", "thêm",
 ];
 
 static FUNCTION_EXACT: LazyLock<HashSet<&'static str>> =
@@ -116,6 +168,15 @@ mod tests {
         assert_eq!(w[4].folded, "mat");
         assert!(w[4].has_diacritics());
         assert!(!w[3].has_diacritics());
+    }
+
+    #[test]
+    fn knows_how_questions_and_everyday_words() {
+        assert!(asks_how(&words("làm sao cài VNeID")));
+        assert!(asks_how(&words("cach ky so file pdf")));
+        assert!(!asks_how(&words("VNeID là gì")));
+        assert_eq!(written_out(&words("File")[0]), Some(&["tep"][..]));
+        assert_eq!(written_out(&words("tệp")[0]), None);
     }
 
     #[test]
