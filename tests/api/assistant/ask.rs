@@ -1,7 +1,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{answer, ask, cited, with_curriculum};
+use super::{answer, ask, cited, get_json, with_curriculum};
 use crate::support::{TestApp, expect_problem, learner, send};
 
 #[tokio::test]
@@ -85,17 +85,7 @@ async fn conversations_are_kept_per_learner() {
     let alone = answer(&app, &citizen, "còn cách nào khác không?", None).await;
     assert_eq!(alone["covered"], false, "{alone}");
 
-    let listed: Value = send(
-        &app,
-        Method::GET,
-        "/api/v1/assistant/conversations",
-        Some(&citizen.access_token),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("json");
+    let listed: Value = get_json(&app, &citizen, "/api/v1/assistant/conversations").await;
     let items = listed["items"].as_array().expect("items");
     assert_eq!(items.len(), 2);
     // Newest first: the lone follow-up, then the conversation of two turns.
@@ -104,11 +94,7 @@ async fn conversations_are_kept_per_learner() {
     assert_eq!(items[1]["title"], "quên mật khẩu VNeID thì làm sao");
 
     let path = format!("/api/v1/assistant/conversations/{id}");
-    let shown: Value = send(&app, Method::GET, &path, Some(&citizen.access_token), None)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let shown: Value = get_json(&app, &citizen, &path).await;
     let turns = shown["turns"].as_array().expect("turns");
     assert_eq!(turns.len(), 2);
     assert_eq!(turns[0]["question"], "quên mật khẩu VNeID thì làm sao");
@@ -125,17 +111,7 @@ async fn conversations_are_kept_per_learner() {
         "not_found",
     )
     .await;
-    let theirs: Value = send(
-        &app,
-        Method::GET,
-        "/api/v1/assistant/conversations",
-        Some(&other.access_token),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("json");
+    let theirs: Value = get_json(&app, &other, "/api/v1/assistant/conversations").await;
     assert_eq!(theirs["items"], json!([]));
     let not_theirs = send(&app, Method::DELETE, &path, Some(&other.access_token), None).await;
     expect_problem(not_theirs, 404, "not_found").await;

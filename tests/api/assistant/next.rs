@@ -4,6 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use super::get_json;
 use crate::assessment::enrol;
 use crate::support::{Session, TestApp, expect_problem, learner, send};
 
@@ -99,17 +100,12 @@ async fn the_next_step_follows_the_learner() {
     let steps = next(&app, &citizen).await;
     assert_eq!(steps[0]["kind"], "continue_lesson");
     assert_eq!(steps[0]["course_code"], "thanh-toan-khong-dung-tien-mat");
-    let progress: Value = send(
+    let progress: Value = get_json(
         &app,
-        Method::GET,
+        &citizen,
         "/api/v1/me/courses/thanh-toan-khong-dung-tien-mat",
-        Some(&citizen.access_token),
-        None,
     )
-    .await
-    .json()
-    .await
-    .expect("json");
+    .await;
     assert_eq!(steps[0]["lesson_slug"], progress["resume"]["lesson_slug"]);
     assert!(!kinds(&steps).contains(&("start_course", "thanh-toan-khong-dung-tien-mat")));
 
