@@ -30,8 +30,7 @@ fn shortened(text: &str, limit: usize) -> String {
 
 /// How much of the question a block says: the rarity of each topic word it has, and as
 /// much again for each pair of question words it has side by side.
-fn block_score(corpus: &Corpus, block: &Block, topic: &[Word]) -> f32 {
-    let block_words = words(&block.text);
+fn block_score(corpus: &Corpus, block_words: &[Word], topic: &[Word]) -> f32 {
     let exact: HashSet<&str> = block_words.iter().map(|w| w.exact.as_str()).collect();
     let folded: HashSet<&str> = block_words.iter().map(|w| w.folded.as_str()).collect();
     let has = |w: &Word| {
@@ -94,36 +93,23 @@ fn best_blocks<'a>(
         let Some(p) = corpus.passages.get(passage) else {
             continue;
         };
-        let heading = p.heading.as_deref().map_or(0.0, |h| {
-            block_score(
-                corpus,
-                &Block {
-                    text: h.to_owned(),
-                    list: None,
-                    numbered: false,
-                },
-                topic,
-            )
-        });
+        let heading = block_score(corpus, &p.heading_words, topic);
         for (i, block) in p.blocks.iter().enumerate() {
             let first_passage = if rank == 0 { 1.1 } else { 1.0 };
+            let own = p.block_words.get(i).map_or(&[][..], Vec::as_slice);
             // A procedure answers "how" as a whole: its steps together say it.
             let said = match block.list {
                 Some(list) if how && block.numbered => {
-                    let steps: Vec<&str> = p
+                    let steps: Vec<Word> = p
                         .blocks
                         .iter()
-                        .filter(|b| b.list == Some(list))
-                        .map(|b| b.text.as_str())
+                        .zip(&p.block_words)
+                        .filter(|(b, _)| b.list == Some(list))
+                        .flat_map(|(_, w)| w.iter().cloned())
                         .collect();
-                    let whole = Block {
-                        text: steps.join(" "),
-                        list: None,
-                        numbered: false,
-                    };
-                    block_score(corpus, &whole, topic) * 2.0
+                    block_score(corpus, &steps, topic) * 2.0
                 }
-                _ => block_score(corpus, block, topic),
+                _ => block_score(corpus, own, topic),
             };
             let score = (said + 0.5 * heading) * first_passage;
             if best.is_none_or(|(s, _, _)| score > s) {
@@ -134,7 +120,11 @@ fn best_blocks<'a>(
     let Some((score, passage, index)) = best else {
         return Vec::new();
     };
-    let Some(blocks) = corpus.passages.get(passage).map(|p| &p.blocks) else {
+    let Some((blocks, passage_words)) = corpus
+        .passages
+        .get(passage)
+        .map(|p| (&p.blocks, &p.block_words))
+    else {
         return Vec::new();
     };
     let chosen = &blocks[index];
@@ -165,7 +155,10 @@ fn best_blocks<'a>(
         .iter()
         .enumerate()
         .filter(|(i, b)| *i != index && b.list.is_none())
-        .map(|(i, b)| (block_score(corpus, b, topic), i))
+        .map(|(i, _)| {
+            let own = passage_words.get(i).map_or(&[][..], Vec::as_slice);
+            (block_score(corpus, own, topic), i)
+        })
         .max_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((second, i)) = runner_up
         && second >= 0.6 * score

@@ -48,6 +48,9 @@ pub struct Passage {
     pub lesson: usize,
     pub heading: Option<String>,
     pub blocks: Vec<Block>,
+    /// The words of each block and of the heading, read once when built.
+    pub block_words: Vec<Vec<Word>>,
+    pub heading_words: Vec<Word>,
     words: WordSets,
 }
 
@@ -230,6 +233,8 @@ fn build(published: Vec<PublishedLesson>) -> Result<Corpus, AssistantError> {
             writer.add_document(doc).map_err(index_error)?;
             passages.push(Passage {
                 lesson: number,
+                block_words: section.blocks.iter().map(|b| words(&b.text)).collect(),
+                heading_words: words(&heading),
                 heading: section.heading,
                 blocks: section.blocks,
                 words: passage_words,
