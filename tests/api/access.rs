@@ -55,7 +55,12 @@ async fn every_endpoint_answers_each_role_as_the_policy_says() {
         let n = *unique;
         vec![
             (Method::GET, "/api/v1/me".into(), None, [401, 200, 200, 200]),
-            (Method::GET, "/api/v1/me/next".into(), None, [401, 200, 200, 200]),
+            (
+                Method::GET,
+                "/api/v1/me/next".into(),
+                None,
+                [401, 200, 200, 200],
+            ),
             (
                 Method::POST,
                 "/api/v1/assistant/ask".into(),

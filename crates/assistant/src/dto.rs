@@ -86,7 +86,7 @@ pub struct ConversationSummary {
     /// The first question, shortened.
     pub title: String,
     pub started_at: DateTime<Utc>,
-    pub last_asked_at: Option<DateTime<Utc>>,
+    pub last_asked_at: DateTime<Utc>,
     pub turns: u64,
 }
 

@@ -96,17 +96,20 @@ impl Assistant {
         request: &AskRequest,
     ) -> Result<AskResponse, AssistantError> {
         let question = request.question.trim();
-        let thread = match request.conversation_id {
-            Some(id) => Thread::Existing(self.own_conversation(user, id).await?.id),
-            None => Thread::New,
+        // The last question of the conversation also proves it is the caller's.
+        let (thread, previous) = match request.conversation_id {
+            Some(id) => (
+                Thread::Existing(id),
+                Some(self.last_question(user, id).await?),
+            ),
+            None => (Thread::New, None),
         };
         let mut retrieval = self.retrieve(question, group).await?;
         if !covered(&retrieval)
-            && let Thread::Existing(id) = thread
             // A follow-up ("còn cách nào khác?") uses only words the lessons know; a
             // word they do not know starts a topic of its own.
             && retrieval.words.iter().all(|w| retrieval.corpus.knows(w))
-            && let Some(previous) = self.previous_question(id).await?
+            && let Some(previous) = previous
         {
             let with_context = self
                 .retrieve(&format!("{previous} {question}"), group)
@@ -122,7 +125,7 @@ impl Assistant {
             turn.covered = true;
             if let Some(generator) = &self.generator {
                 let history = match thread {
-                    Thread::Existing(id) => self.recent_turns(id).await?,
+                    Thread::Existing(id) => self.recent_turns(user, id).await?,
                     Thread::New => Vec::new(),
                 };
                 let written = tokio::time::timeout(

@@ -48,6 +48,9 @@ pub struct Identity {
     vault: PiiVault,
     refresh_ttl: Duration,
     oidc: Option<OidcSignIn>,
+    /// Target groups, read for every question to the assistant: kept a little while,
+    /// and forgotten on this server when a profile changes.
+    groups: moka::future::Cache<uuid::Uuid, Option<hocvuso_kernel::TargetGroup>>,
 }
 
 impl Identity {
@@ -64,6 +67,10 @@ impl Identity {
             vault,
             refresh_ttl,
             oidc,
+            groups: moka::future::Cache::builder()
+                .max_capacity(200_000)
+                .time_to_live(std::time::Duration::from_secs(30))
+                .build(),
         }
     }
 

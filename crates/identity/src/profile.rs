@@ -109,6 +109,7 @@ impl Identity {
     ) -> Result<UserView, IdentityError> {
         let user = self.find_user(principal.user_id).await?;
         let updated = self.apply_profile(user, changes, false).await?;
+        self.groups.invalidate(&updated.id).await;
         self.view(&updated, true)
     }
 
@@ -128,6 +129,7 @@ impl Identity {
             return Err(IdentityError::UnknownUnit);
         }
         let updated = self.apply_profile(user, changes, true).await?;
+        self.groups.invalidate(&updated.id).await;
         self.view(&updated, true)
     }
 
@@ -215,12 +217,16 @@ impl Identity {
 }
 
 impl Identity {
-    /// A person's target group alone (one column), for what tailors itself to it.
+    /// A person's target group alone, for what tailors itself to it; may lag a change
+    /// made through another server by up to 30 seconds.
     pub async fn target_group_of(
         &self,
         user_id: Uuid,
     ) -> Result<Option<TargetGroup>, IdentityError> {
         use sea_orm::QuerySelect;
+        if let Some(group) = self.groups.get(&user_id).await {
+            return Ok(group);
+        }
         let group = user::Entity::find_by_id(user_id)
             .select_only()
             .column(user::Column::TargetGroup)
@@ -228,7 +234,9 @@ impl Identity {
             .one(&self.db)
             .await?
             .ok_or(IdentityError::NotFound)?;
-        Ok(group.as_deref().and_then(TargetGroup::parse))
+        let group = group.as_deref().and_then(TargetGroup::parse);
+        self.groups.insert(user_id, group).await;
+        Ok(group)
     }
 }
 
