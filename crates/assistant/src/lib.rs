@@ -88,7 +88,7 @@ impl Assistant {
     }
 
     /// Answers a learner's question from the lessons and keeps it in their conversation;
-    /// lessons of courses open to the learner's `group` come first among equals.
+    /// lessons of courses open to the learner's `group` count a quarter more.
     pub async fn ask(
         &self,
         user: Uuid,
