@@ -16,4 +16,5 @@ mod media;
 mod media_direct;
 mod oidc;
 mod openapi;
+mod security;
 mod support;
