@@ -7,6 +7,7 @@
 //!
 //! `cargo run --release -p hocvuso-bench --bin bench-assistant -- [seconds] [connections]`
 
+use hocvuso_bench::{database, wrk};
 use hocvuso_testkit::TestApp;
 use serde_json::{Value, json};
 
@@ -27,11 +28,7 @@ async fn main() {
         s.log.filter = "warn".into();
     })
     .await;
-    let database = if std::env::var(hocvuso_testkit::TEST_DATABASE_URL).is_ok() {
-        "postgresql"
-    } else {
-        "sqlite"
-    };
+    let database = database();
 
     let mut tokens = Vec::new();
     for n in 0..40 {
@@ -69,46 +66,23 @@ async fn main() {
     let questions_file = dir.path().join("questions");
     std::fs::write(&tokens_file, tokens.join("\n")).expect("tokens");
     std::fs::write(&questions_file, questions.join("\n")).expect("questions");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/ask.lua");
     let url = app.url("");
     println!(
         "{database}: {} questions, {} learners, {connections} connections, {seconds} s",
         questions.len(),
         tokens.len()
     );
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("wrk")
-            .args([
-                "-t2",
-                &format!("-c{connections}"),
-                &format!("-d{seconds}s"),
-                "--latency",
-                "-s",
-                script,
-            ])
-            .arg(url)
-            .env("TOKENS_FILE", &tokens_file)
-            .env("QUESTIONS_FILE", &questions_file)
-            .output()
-            .expect("wrk (apt-get install wrk)")
-    })
-    .await
-    .expect("wrk ran");
-    let report = String::from_utf8_lossy(&output.stdout);
-    let pick = |prefix: &str| {
-        report
-            .lines()
-            .find(|l| l.trim_start().starts_with(prefix))
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .unwrap_or_else(|| format!("{prefix} none"))
-    };
+    let env = vec![
+        ("TOKENS_FILE", tokens_file.display().to_string()),
+        ("QUESTIONS_FILE", questions_file.display().to_string()),
+    ];
+    let figures =
+        tokio::task::spawn_blocking(move || wrk("ask.lua", &url, seconds, connections, &env))
+            .await
+            .expect("wrk ran");
     println!(
-        "  asks: {}; {}; {}; {}; {}",
-        pick("Requests/sec"),
-        pick("50%"),
-        pick("90%"),
-        pick("99%"),
-        pick("Non-2xx")
+        "  asks: {:.0}/s; p50 {}; p99 {}; non-2xx {}",
+        figures.requests_per_second, figures.p50, figures.p99, figures.non_2xx
     );
     let stored: i64 = {
         use sea_orm::{EntityTrait, PaginatorTrait};

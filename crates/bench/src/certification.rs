@@ -16,13 +16,11 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use hocvuso_bench::{achievement, database, learners};
 use hocvuso_certification::certificate::CertificateFilter;
 use hocvuso_certification::issue::Completion;
-use hocvuso_certification::{AchievementSpec, Certification, Competency, Holder};
-use hocvuso_identity::entity::user;
+use hocvuso_certification::{Certification, Holder};
 use hocvuso_testkit::TestApp;
-use sea_orm::{EntityTrait, Set};
-use uuid::Uuid;
 
 fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -97,72 +95,10 @@ async fn main() {
     })
     .await;
     let state = &app.state;
-    let ids = state.courses.course_ids().await.expect("courses");
-    let course_id = *ids
-        .get("nhan-dien-lua-dao-truc-tuyen")
-        .expect("shipped course");
-    let structure = state
-        .courses
-        .structure(course_id)
-        .await
-        .expect("structure")
-        .expect("course");
-    let framework = state.courses.framework().await.expect("framework");
-    let achievement = Arc::new(AchievementSpec {
-        course_code: structure.code.clone(),
-        title: structure.title.clone(),
-        summary: "Nhận biết các thủ đoạn lừa đảo qua mạng và cách phòng tránh.".into(),
-        level: structure.level,
-        pass_mark: 70,
-        has_final_quiz: true,
-        competencies: structure
-            .competencies
-            .iter()
-            .map(|code| Competency {
-                code: code.clone(),
-                name: framework
-                    .domains
-                    .iter()
-                    .flat_map(|d| &d.competencies)
-                    .find(|c| &c.code == code)
-                    .map_or_else(|| code.clone(), |c| c.name.clone()),
-            })
-            .collect(),
-    });
-
-    let now = chrono::Utc::now();
-    let learners: Vec<Uuid> = (0..records).map(|_| Uuid::now_v7()).collect();
-    for chunk in learners.chunks(500) {
-        user::Entity::insert_many(chunk.iter().map(|id| user::ActiveModel {
-            id: Set(*id),
-            role: Set("learner".into()),
-            phone: Set(None),
-            email: Set(None),
-            password_hash: Set(None),
-            full_name: Set("Nguyễn Thị Hường".into()),
-            birth_date: Set(None),
-            sex: Set(None),
-            target_group: Set(Some("citizen".into())),
-            unit_id: Set(None),
-            household: Set(None),
-            disability: Set(None),
-            preferred_language: Set("vi".into()),
-            cccd_encrypted: Set(None),
-            cccd_hash: Set(None),
-            identity_verified: Set(false),
-            identity_assurance: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }))
-        .exec_without_returning(&state.db)
-        .await
-        .expect("learners");
-    }
-    let database = if std::env::var(hocvuso_testkit::TEST_DATABASE_URL).is_ok() {
-        "postgresql"
-    } else {
-        "sqlite"
-    };
+    let (course_id, achievement) = achievement(state).await;
+    let achievement = Arc::new(achievement);
+    let learners = learners(state, records).await;
+    let database = database();
     println!("{database}: {records} records, {tasks} concurrent tasks");
 
     let certification: Certification = state.certification.clone();
