@@ -22,6 +22,9 @@ use serde_json::{Value, json};
 const SCENARIOS: [&str; 6] = ["catalog", "lesson", "search", "sync", "verify", "ask"];
 const RECORDS: usize = 2_000;
 
+/// A name, the `wrk` script under `bench/`, and the environment the script reads.
+type Scenario<'a> = (&'a str, &'a str, Vec<(&'a str, String)>);
+
 fn write_lines(dir: &Path, name: &str, lines: &[String]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, lines.join("\n")).expect("bench file");
@@ -161,7 +164,7 @@ async fn main() {
         .iter()
         .map(|q| serde_json::to_string(q).expect("json"))
         .collect();
-    let scenarios: Vec<(&str, &str, Vec<(&str, String)>)> = vec![
+    let scenarios: Vec<Scenario> = vec![
         (
             "catalog",
             "get.lua",
