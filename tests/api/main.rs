@@ -9,6 +9,7 @@ mod assistant;
 mod authoring;
 mod catalog;
 mod certification;
+mod crash;
 mod foundation;
 mod identity;
 mod learning;

@@ -7,7 +7,7 @@
 //!
 //! `cargo run --release -p hocvuso-bench --bin bench-assistant -- [seconds] [connections]`
 
-use hocvuso_bench::{database, wrk};
+use hocvuso_bench::{database, questions, wrk};
 use hocvuso_testkit::TestApp;
 use serde_json::{Value, json};
 
@@ -43,12 +43,9 @@ async fn main() {
             .expect("registered");
         tokens.push(body["access_token"].as_str().expect("token").to_owned());
     }
-    let set: toml::Value = toml::from_str(include_str!("../../../tests/data/assistant-eval.toml"))
-        .expect("question set");
-    let questions: Vec<String> = ["questions", "uncovered"]
+    let questions: Vec<String> = questions()
         .iter()
-        .flat_map(|kind| set[kind].as_array().expect("list").clone())
-        .map(|q| serde_json::to_string(q["question"].as_str().expect("question")).expect("json"))
+        .map(|q| serde_json::to_string(q).expect("json"))
         .collect();
     // Warm the passage index, as a server that has been up does.
     let first = app

@@ -93,6 +93,17 @@ pub async fn achievement(state: &AppState) -> (Uuid, AchievementSpec) {
     (course_id, spec)
 }
 
+/// The learner questions of the assistant's quality set, answerable and not.
+pub fn questions() -> Vec<String> {
+    let set: toml::Value = toml::from_str(include_str!("../../../tests/data/assistant-eval.toml"))
+        .expect("question set");
+    ["questions", "uncovered"]
+        .iter()
+        .flat_map(|kind| set[kind].as_array().cloned().unwrap_or_default())
+        .filter_map(|q| q["question"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// Whether `wrk` is on the path.
 pub fn has_wrk() -> bool {
     std::process::Command::new("wrk")

@@ -12,7 +12,8 @@
 use std::path::Path;
 
 use hocvuso_bench::{
-    COURSE, achievement, database, has_wrk, learners, peak_memory_mb, reset_peak_memory, wrk,
+    COURSE, achievement, database, has_wrk, learners, peak_memory_mb, questions, reset_peak_memory,
+    wrk,
 };
 use hocvuso_certification::Holder;
 use hocvuso_certification::issue::Completion;
@@ -121,13 +122,7 @@ async fn main() {
             }
         }
     }
-    let set: toml::Value = toml::from_str(include_str!("../../../tests/data/assistant-eval.toml"))
-        .expect("question set");
-    let questions: Vec<String> = ["questions", "uncovered"]
-        .iter()
-        .flat_map(|kind| set[kind].as_array().expect("list").clone())
-        .map(|q| q["question"].as_str().expect("question").to_owned())
-        .collect();
+    let questions = questions();
     let searches: Vec<String> = questions
         .iter()
         .map(|q| format!("/api/v1/search?q={}", encoded(q)))
