@@ -1,7 +1,10 @@
 //! The OpenAPI document, generated from the handlers themselves.
 
 use actix_web::App;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -56,14 +59,83 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The whole document: the base above plus every path registered by [`crate::app::routes`].
+/// The whole document: the base above plus every path registered by [`crate::app::routes`],
+/// each operation with the problems any request to it can meet.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new()
+    let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::app::routes)
         .split_for_parts();
+    for (path, item) in api.paths.paths.iter_mut() {
+        let templated = path.contains('{');
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            document_common_problems(operation, templated);
+        }
+    }
     api
+}
+
+/// What every handler may answer besides its own outcomes, documented once here rather
+/// than on each: a malformed request, a missing or refused sign-in, an unknown path
+/// parameter, and a body too large or of the wrong type.
+fn document_common_problems(operation: &mut Operation, templated: bool) {
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let has_body = operation.request_body.is_some();
+    let has_parameters = templated || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let common = [
+        (
+            has_body || has_parameters,
+            "400",
+            "A malformed path, query or body (`malformed_json`, `invalid_body`, `validation_failed`, …).",
+        ),
+        (
+            secured,
+            "401",
+            "No access token, or one that is expired or forged (`unauthorized`, `invalid_token`).",
+        ),
+        (
+            secured,
+            "403",
+            "The caller may not do this (`forbidden`, or a code of the operation).",
+        ),
+        (
+            templated,
+            "404",
+            "Nothing there, or nothing the caller may see (`not_found`).",
+        ),
+        (
+            has_body,
+            "413",
+            "The body is larger than the server accepts (`payload_too_large`).",
+        ),
+        (
+            has_body,
+            "415",
+            "The body is not in a type the operation takes (`unsupported_media_type`).",
+        ),
+    ];
+    for (applies, status, description) in common {
+        if applies && !operation.responses.responses.contains_key(status) {
+            let problem = ResponseBuilder::new().description(description).content(
+                "application/problem+json",
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            );
+            operation
+                .responses
+                .responses
+                .insert(status.to_owned(), RefOr::T(problem.build()));
+        }
+    }
 }
 
 /// The document as the pretty JSON kept in `openapi/openapi.json`.

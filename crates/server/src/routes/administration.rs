@@ -51,6 +51,7 @@ pub(super) enum Format {
 #[into_params(parameter_in = Query)]
 struct FormatQuery {
     /// `json` (default), `csv` or `xlsx`.
+    #[param(inline)]
     format: Option<Format>,
 }
 
@@ -62,6 +63,7 @@ pub(super) struct ReportParams {
     /// `2025`, `2025-Q4` or `2025-10`; the current year by default.
     pub(super) period: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(inline)]
     pub(super) format: Option<Format>,
 }
 

@@ -319,7 +319,11 @@ async fn jwks(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(
     tag = "verification",
     params(("code" = String, Path)),
-    responses((status = OK, content_type = "text/html", body = String))
+    responses(
+        (status = OK, content_type = "text/html", body = String),
+        (status = NOT_FOUND, content_type = "text/html", body = String, description = "A page saying no record has this code"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json"),
+    )
 )]
 #[get("/v/{code}")]
 async fn page(

@@ -52,6 +52,7 @@ struct ExportParams {
     /// Resume after this record: the `record_id` of the last row received.
     after: Option<Uuid>,
     /// `csv` (default), `xlsx`, or `jsonl` (the VNeID batch).
+    #[param(inline)]
     format: Option<ExportFileFormat>,
 }
 

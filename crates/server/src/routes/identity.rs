@@ -162,6 +162,7 @@ async fn oidc_start(
         (status = OK, body = TokenResponse),
         (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_state_invalid`"),
         (status = UNAUTHORIZED, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_sign_in_failed`"),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_not_configured`"),
         (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]

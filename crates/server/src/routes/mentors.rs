@@ -137,6 +137,7 @@ struct MentorsParams {
     /// Only mentors with fewer than five mentees.
     below_target: Option<bool>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(inline)]
     format: Option<Format>,
 }
 
