@@ -1,5 +1,6 @@
-//! Abuse cases across domains: tokens that expired or were signed another way, and one
-//! learner reaching for another's attempts, progress events and conversations.
+//! Abuse cases across domains: tokens that expired or were signed another way, one
+//! learner reaching for another's attempts, progress events and conversations, and a
+//! burst against a rate limit.
 
 use data_encoding::BASE64URL_NOPAD;
 use hmac::{Hmac, KeyInit, Mac};
@@ -210,4 +211,27 @@ async fn a_learner_cannot_reach_another_learners_attempts_events_or_conversation
     )
     .await;
     assert_eq!(listed["items"], json!([]));
+}
+
+#[tokio::test]
+async fn rate_limits_hold_under_a_burst() {
+    let app = TestApp::spawn_with(|s| {
+        s.rate_limits.login_per_minute = 5;
+        s.http.workers = Some(2);
+    })
+    .await;
+    let wrong = json!({"identifier": "0917000020", "password": "Sai mật khẩu 1"});
+    // Forty sign-in attempts at once from one address: five get through, the rest wait.
+    let attempts = (0..40).map(|_| app.post_json("/api/v1/auth/login", &wrong));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let let_through = statuses.iter().filter(|s| **s != 429).count();
+    assert_eq!(let_through, 5, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 401 || *s == 429),
+        "{statuses:?}"
+    );
 }
