@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use hocvuso_bench::{database, peak_memory_mb};
 use hocvuso_testkit::TestApp;
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
@@ -322,19 +323,8 @@ async fn main() {
         submit_busy += busy;
         submit_latencies.extend(submitted.into_iter().map(|(latency, ())| latency));
     }
-    let database = if std::env::var(hocvuso_testkit::TEST_DATABASE_URL).is_ok() {
-        "postgresql"
-    } else {
-        "sqlite"
-    };
-    let peak = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(str::to_owned)
-        })
-        .unwrap_or_default();
+    let database = database();
+    let peak = format!("peak RSS {:.0} MB", peak_memory_mb());
     println!(
         "{database}: {learner_count} learners × {courses} courses, rounds of starting every attempt then submitting every attempt; {peak} (client and server)"
     );
