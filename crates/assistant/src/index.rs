@@ -116,6 +116,8 @@ pub struct LessonHit {
     pub lesson: usize,
     pub score: f32,
     pub passages: Vec<usize>,
+    /// What its best passage says of the question.
+    pub support: Support,
 }
 
 /// How much of a question a passage says.
@@ -447,24 +449,39 @@ impl PassageIndex {
         limit: usize,
     ) -> Result<Retrieval, AssistantError> {
         let corpus = self.corpus(courses).await?;
+        let (lessons, words) = corpus.rank(question, group, limit)?;
+        let support = lessons.first().map(|hit| hit.support).unwrap_or_default();
+        Ok(Retrieval {
+            corpus,
+            lessons,
+            support,
+            words,
+        })
+    }
+}
+
+impl Corpus {
+    /// The lessons that best answer `question`, at most `limit`, and its topic words.
+    fn rank(
+        &self,
+        question: &str,
+        group: Option<TargetGroup>,
+        limit: usize,
+    ) -> Result<(Vec<LessonHit>, Vec<Word>), AssistantError> {
         let question_words = words(question);
         let topic = content_words(question);
-        if topic.is_empty() || corpus.passages.is_empty() {
-            return Ok(Retrieval {
-                corpus,
-                lessons: Vec::new(),
-                support: Support::default(),
-                words: topic,
-            });
+        if topic.is_empty() || self.passages.is_empty() {
+            return Ok((Vec::new(), topic));
         }
-        let query = corpus.query(&question_words, &topic);
-        let searcher = corpus.reader.searcher();
-        let top = searcher
+        let query = self.query(&question_words, &topic);
+        let top = self
+            .reader
+            .searcher()
             .search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())
             .map_err(index_error)?;
         let mut by_lesson: Vec<LessonHit> = Vec::new();
         for (score, address) in top {
-            let Some(&passage) = corpus
+            let Some(&passage) = self
                 .passage_of
                 .get(address.segment_ord as usize)
                 .and_then(|docs| docs.get(address.doc_id as usize))
@@ -472,7 +489,7 @@ impl PassageIndex {
                 continue;
             };
             let passage = passage as usize;
-            let Some(lesson) = corpus.passages.get(passage).map(|p| p.lesson) else {
+            let Some(lesson) = self.passages.get(passage).map(|p| p.lesson) else {
                 continue;
             };
             match by_lesson.iter_mut().find(|hit| hit.lesson == lesson) {
@@ -488,57 +505,39 @@ impl PassageIndex {
                     lesson,
                     score,
                     passages: vec![passage],
+                    support: Support::default(),
                 }),
             }
         }
-        // A lesson whose best passage says more of the question answers it better than
-        // one that says a part of it many times ("quên mật khẩu VNeID" is about VNeID).
         for hit in &mut by_lesson {
-            let best = hit
+            // Words of a question that a lesson answers stand together in one passage;
+            // the same words scattered over a lesson are a coincidence.
+            hit.support = hit
                 .passages
                 .iter()
-                .map(|&p| corpus.support(p, &question_words, &topic).coverage)
-                .fold(0.0, f32::max);
-            hit.score *= 0.5 + best;
-        }
-        if let Some(group) = group {
-            for hit in &mut by_lesson {
-                if corpus
-                    .lessons
+                .map(|&p| self.support(p, &question_words, &topic))
+                .fold(Support::default(), |best, s| {
+                    if (s.answers(), s.coverage) > (best.answers(), best.coverage) {
+                        s
+                    } else {
+                        best
+                    }
+                });
+            // A lesson whose best passage says more of the question answers it better
+            // than one that says a part of it many times ("quên mật khẩu VNeID" is
+            // about VNeID).
+            hit.score *= 0.5 + hit.support.coverage;
+            if group.is_some_and(|g| {
+                self.lessons
                     .get(hit.lesson)
-                    .is_some_and(|l| l.target_groups.contains(&group))
-                {
-                    hit.score *= FOR_YOUR_GROUP;
-                }
+                    .is_some_and(|l| l.target_groups.contains(&g))
+            }) {
+                hit.score *= FOR_YOUR_GROUP;
             }
         }
         by_lesson.sort_by(|a, b| b.score.total_cmp(&a.score));
         by_lesson.truncate(limit);
-        // Words of a question that the lessons answer stand together in one passage;
-        // the same words scattered over a lesson are a coincidence.
-        let support = by_lesson
-            .first()
-            .map(|hit| {
-                hit.passages
-                    .iter()
-                    .map(|&p| corpus.support(p, &question_words, &topic))
-                    .fold(Support::default(), |best, s| {
-                        if s.answers() && !best.answers()
-                            || s.coverage > best.coverage && s.answers() == best.answers()
-                        {
-                            s
-                        } else {
-                            best
-                        }
-                    })
-            })
-            .unwrap_or_default();
-        Ok(Retrieval {
-            corpus,
-            lessons: by_lesson,
-            support,
-            words: topic,
-        })
+        Ok((by_lesson, topic))
     }
 }
 
@@ -587,40 +586,20 @@ pub(crate) mod tests {
         let set: toml::Value =
             toml::from_str(include_str!("../../../tests/data/assistant-eval.toml")).expect("set");
         let ask = |question: &str| {
-            let words = words(question);
-            let topic = content_words(question);
-            let query = corpus.query(&words, &topic);
-            let top = corpus
-                .reader
-                .searcher()
-                .search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())
-                .expect("search");
-            let mut seen: Vec<usize> = Vec::new();
-            let mut first_passages = Vec::new();
-            for (_, address) in top {
-                let passage = corpus.passage_of[address.segment_ord as usize]
-                    [address.doc_id as usize] as usize;
-                let lesson = corpus.passages[passage].lesson;
-                if seen.first().is_none_or(|&f| f == lesson) {
-                    first_passages.push(passage);
-                }
-                if !seen.contains(&lesson) {
-                    seen.push(lesson);
-                }
-            }
-            let (support, best) = first_passages
-                .iter()
-                .map(|&p| (corpus.support(p, &words, &topic), p))
-                .fold((Support::default(), None), |acc, (s, p)| {
-                    if (s.answers(), s.coverage) > (acc.0.answers(), acc.0.coverage) {
-                        (s, Some(p))
-                    } else {
-                        acc
-                    }
-                });
+            let (hits, topic) = corpus.rank(question, None, 10).expect("ranked");
+            let support = hits.first().map(|h| h.support).unwrap_or_default();
             let coverage = support.coverage;
             let answers = support.answers();
-            let best = best.map(|p| &corpus.passages[p]);
+            // The passage of the best lesson that says most of the question.
+            let question_words = words(question);
+            let best = hits.first().and_then(|h| {
+                h.passages
+                    .iter()
+                    .copied()
+                    .find(|&p| corpus.support(p, &question_words, &topic) == support)
+                    .map(|p| &corpus.passages[p])
+            });
+            let seen: Vec<usize> = hits.iter().map(|h| h.lesson).collect();
             let weights: Vec<String> = topic
                 .iter()
                 .map(|w| {

@@ -68,14 +68,6 @@ impl Assistant {
         })
     }
 
-    pub fn mode(&self) -> AnswerMode {
-        if self.generator.is_some() {
-            AnswerMode::Generative
-        } else {
-            AnswerMode::Extractive
-        }
-    }
-
     /// The lessons that best answer `question` for a learner of `group`.
     pub async fn retrieve(
         &self,

@@ -58,10 +58,6 @@ pub(crate) async fn published(
 }
 
 impl Courses {
-    pub async fn published_version(&self) -> Result<ContentVersion, CoursesError> {
-        content_version(&self.db).await
-    }
-
     /// Every lesson of every published course, its text split under its headings (what
     /// an audio or video lesson says, from its transcript, is a section of its own).
     pub async fn published_lessons(&self) -> Result<Vec<PublishedLesson>, CoursesError> {
