@@ -24,6 +24,9 @@ impl DbSettings {
     }
 }
 
+/// Rows a SQLite connection's thread reads ahead of the task consuming them.
+const SQLITE_ROWS_IN_FLIGHT: usize = 1024;
+
 /// Connects, creating the SQLite file (and its folder) when missing.
 ///
 /// SQLite runs in WAL mode so readers never wait for the writer, with foreign keys
@@ -52,6 +55,10 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
+                // Each connection's thread hands rows over through a bounded channel;
+                // with sqlx's 50, a long read (an export's page of 1,000) stops and
+                // wakes the reader every 50 rows.
+                .row_buffer_size(SQLITE_ROWS_IN_FLIGHT)
         });
     Database::connect(options).await
 }
