@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use hocvuso_certification::census::holder;
-use hocvuso_certification::export::{RecordQuery, RecordRow};
-use hocvuso_identity::census::belongs;
+use hocvuso_certification::export::{HolderFacts, RecordQuery, RecordRow};
+use hocvuso_identity::census::{self as people, belongs};
 use hocvuso_kernel::{Principal, TargetGroup};
 use rust_xlsxwriter::Workbook;
 use serde::Serialize;
@@ -27,11 +27,7 @@ const CHUNKS_IN_FLIGHT: usize = 4;
 /// Pages read ahead of the one being written.
 const PAGES_AHEAD: usize = 2;
 
-/// Records with their holders' units and groups.
-type Page = (
-    Vec<RecordRow>,
-    HashMap<Uuid, (Option<Uuid>, Option<TargetGroup>)>,
-);
+type Page = Vec<RecordRow>;
 /// A worksheet holds 1,048,576 rows, one of them the header; resume with `after`.
 pub const XLSX_MAX_RECORDS: usize = 1_048_575;
 
@@ -95,16 +91,16 @@ fn time(at: Option<DateTime<Utc>>) -> String {
 
 impl Context {
     /// One record as the table's cells.
-    fn cells(
-        &self,
-        row: &RecordRow,
-        person: Option<&(Option<Uuid>, Option<TargetGroup>)>,
-    ) -> [String; 14] {
-        let (unit, group) = person.cloned().unwrap_or_default();
-        let (unit_code, unit_name) = unit
+    fn cells(&self, row: &RecordRow) -> [String; 14] {
+        let (unit_code, unit_name) = row
+            .holder_unit_id
             .and_then(|u| self.units.get(&u))
             .cloned()
             .unwrap_or_default();
+        let group = row
+            .holder_target_group
+            .as_deref()
+            .and_then(TargetGroup::parse);
         let course = self.courses.get(&row.course_id);
         [
             row.id.to_string(),
@@ -177,6 +173,12 @@ impl Administration {
         let units = self.report_units(principal, query.unit_id).await?;
         let records = RecordQuery {
             holder: Some(belongs(holder(), units.ids(), query.target_group)),
+            holder_facts: Some(HolderFacts {
+                people: people::people_table(),
+                person: people::user_id(),
+                unit_id: people::unit_id(),
+                target_group: people::target_group(),
+            }),
             course_id: query.course_id,
             issued_from: query.issued_from,
             issued_to: query.issued_to,
@@ -217,47 +219,25 @@ impl Administration {
         Ok(rx)
     }
 
-    /// Pages read ahead in two stages, each a task of its own: the records, then their
-    /// holders' units and groups. The two queries run on two connections at once, and
-    /// both ahead of the page being written.
+    /// Pages read ahead of the one being written, by a task of their own.
     fn pages(&self, context: Arc<Context>) -> mpsc::Receiver<Result<Page, AdministrationError>> {
-        let (records_tx, mut records_rx) = mpsc::channel(PAGES_AHEAD);
         let (tx, rx) = mpsc::channel(PAGES_AHEAD);
         let records = self.certification.clone();
-        let query = context.clone();
         tokio::spawn(async move {
-            let mut after = query.after;
+            let mut after = context.after;
             loop {
                 let page = records
-                    .records_after(&query.records, after, PAGE)
+                    .records_after(&context.records, after, PAGE)
                     .await
                     .map_err(|e| AdministrationError::Internal(e.to_string()));
                 let last = page
                     .as_ref()
                     .ok()
                     .and_then(|rows| rows.last().map(|r| r.id));
-                if records_tx.send(page).await.is_err() || last.is_none() {
+                if tx.send(page).await.is_err() || last.is_none() {
                     return;
                 }
                 after = last;
-            }
-        });
-        let identity = self.identity.clone();
-        tokio::spawn(async move {
-            while let Some(page) = records_rx.recv().await {
-                let page = match page {
-                    Ok(rows) => {
-                        let holders: Vec<Uuid> = rows.iter().map(|r| r.holder_id).collect();
-                        match identity.units_of(&holders).await {
-                            Ok(people) => Ok((rows, people)),
-                            Err(e) => Err(e.into()),
-                        }
-                    }
-                    Err(e) => Err(e),
-                };
-                if tx.send(page).await.is_err() {
-                    return;
-                }
             }
         });
         rx
@@ -283,7 +263,7 @@ impl Administration {
             }
         }
         while let Some(page) = pages.recv().await {
-            let (rows, people) = page?;
+            let rows = page?;
             if rows.is_empty() {
                 break;
             }
@@ -298,7 +278,7 @@ impl Administration {
                     let mut writer = csv::Writer::from_writer(chunk);
                     for row in &rows {
                         writer
-                            .write_record(context.cells(row, people.get(&row.holder_id)))
+                            .write_record(context.cells(row))
                             .map_err(csv_error)?;
                     }
                     chunk = writer
@@ -334,18 +314,14 @@ impl Administration {
         }
         let mut written = 0usize;
         'pages: while let Some(page) = pages.blocking_recv() {
-            let (rows, people) = page?;
+            let rows = page?;
             for row in &rows {
                 if written == XLSX_MAX_RECORDS {
                     break 'pages;
                 }
                 written += 1;
                 let r = written as u32;
-                for (col, cell) in context
-                    .cells(row, people.get(&row.holder_id))
-                    .iter()
-                    .enumerate()
-                {
+                for (col, cell) in context.cells(row).iter().enumerate() {
                     if col == 12 {
                         sheet
                             .write_number(r, 12, f64::from(row.score_percent))

@@ -3,13 +3,18 @@
 //! changed since a given time, and whether a person belongs to given units.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoTableRef, Query, SelectStatement, TableRef};
 use uuid::Uuid;
 
 use crate::entity::user;
 
 fn col(column: user::Column) -> Expr {
     Expr::col((user::Entity, column))
+}
+
+/// The table of people, to join on a person with [`user_id`].
+pub fn people_table() -> TableRef {
+    user::Entity.into_table_ref()
 }
 
 /// `FROM users`: select from it with the expressions below.
