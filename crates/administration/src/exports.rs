@@ -277,9 +277,7 @@ impl Administration {
                 _ => {
                     let mut writer = csv::Writer::from_writer(chunk);
                     for row in &rows {
-                        writer
-                            .write_record(context.cells(row))
-                            .map_err(csv_error)?;
+                        writer.write_record(context.cells(row)).map_err(csv_error)?;
                     }
                     chunk = writer
                         .into_inner()
