@@ -22,6 +22,9 @@ use crate::{Administration, AdministrationError};
 
 /// Records read per page.
 const PAGE: u64 = 1000;
+/// Records read per page when each carries its signed credential (about 2.4 KB a line),
+/// so that pages and chunks in flight hold about as many bytes as a table's.
+const PAGE_WITH_TOKENS: u64 = 250;
 /// Chunks waiting for a slow client before the export pauses.
 const CHUNKS_IN_FLIGHT: usize = 4;
 /// Pages read ahead of the one being written.
@@ -223,11 +226,16 @@ impl Administration {
     fn pages(&self, context: Arc<Context>) -> mpsc::Receiver<Result<Page, AdministrationError>> {
         let (tx, rx) = mpsc::channel(PAGES_AHEAD);
         let records = self.certification.clone();
+        let page_size = if context.records.with_token {
+            PAGE_WITH_TOKENS
+        } else {
+            PAGE
+        };
         tokio::spawn(async move {
             let mut after = context.after;
             loop {
                 let page = records
-                    .records_after(&context.records, after, PAGE)
+                    .records_after(&context.records, after, page_size)
                     .await
                     .map_err(|e| AdministrationError::Internal(e.to_string()));
                 let last = page
