@@ -542,4 +542,14 @@ async fn main() {
             .expect("database copied");
         println!("  database copied to {path}");
     }
+    // PostgreSQL cannot copy a database others are connected to: with BENCH_PAUSE set,
+    // the bench keeps its database until Enter, for a server started on it meanwhile.
+    if std::env::var("BENCH_PAUSE").is_ok() {
+        println!(
+            "  database: {} (Enter ends the bench)",
+            app.state.settings.database_url()
+        );
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+    }
 }
