@@ -35,21 +35,21 @@ use std::sync::Arc;
 
 use hocvuso_certification::Certification;
 use hocvuso_identity::Identity;
-use sea_orm::DatabaseConnection;
+use hocvuso_kernel::db::Db;
 
 pub use error::AdministrationError;
 
 /// The administration service: cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct Administration {
-    db: DatabaseConnection,
+    db: Db,
     identity: Identity,
     certification: Certification,
     census_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Administration {
-    pub fn new(db: DatabaseConnection, identity: Identity, certification: Certification) -> Self {
+    pub fn new(db: Db, identity: Identity, certification: Certification) -> Self {
         Self {
             db,
             identity,

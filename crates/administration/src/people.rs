@@ -5,9 +5,7 @@
 use chrono::{DateTime, Utc};
 use hocvuso_identity::residents::{ResidentHeader, RowRejection};
 use hocvuso_kernel::{Principal, ids::new_id, time::now};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;

@@ -10,9 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use data_encoding::HEXLOWER;
 use hocvuso_kernel::{ids::new_id, time::now};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 

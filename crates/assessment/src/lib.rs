@@ -37,7 +37,7 @@ mod stored;
 #[cfg(test)]
 mod tests;
 
-use sea_orm::DatabaseConnection;
+use hocvuso_kernel::db::Db;
 
 pub use content::{Bank, BankError, load_banks};
 pub use error::AssessmentError;
@@ -45,12 +45,12 @@ pub use grading::normalise;
 
 #[derive(Clone)]
 pub struct Assessment {
-    db: DatabaseConnection,
+    db: Db,
     cache: cache::QuizCache,
 }
 
 impl Assessment {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Db) -> Self {
         Self {
             db,
             cache: cache::QuizCache::default(),

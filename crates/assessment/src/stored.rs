@@ -7,7 +7,7 @@ use hocvuso_kernel::{ids::new_id, time::Timestamp};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    SqlErr, TransactionTrait,
+    SqlErr,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -330,8 +330,37 @@ impl Assessment {
             right * 100 >= mark * total
         });
 
-        let txn = self.db.begin().await?;
-        let claimed = attempt::Entity::update_many()
+        let graded: Vec<Graded> = items
+            .iter()
+            .zip(&correct)
+            .map(|(item, correct)| Graded {
+                competency: item.competency.clone(),
+                level: item.level,
+                correct: *correct,
+            })
+            .collect();
+        let mut answers = Vec::with_capacity(total);
+        for (position, ((item, response), correct)) in
+            items.iter().zip(&responses).zip(correct).enumerate()
+        {
+            let response = match response {
+                Some(r) => Some(
+                    serde_json::to_string(r)
+                        .map_err(|e| AssessmentError::Corrupt(e.to_string()))?,
+                ),
+                None => None,
+            };
+            answers.push(attempt_answer::Model {
+                attempt_id: attempt.id,
+                position: to_i32(position),
+                question_id: item.question_id,
+                competency: item.competency.clone(),
+                level: item.level,
+                response,
+                correct,
+            });
+        }
+        let closing = attempt::Entity::update_many()
             .col_expr(attempt::Column::Status, Expr::value(status.as_str()))
             .col_expr(
                 attempt::Column::OpenKey,
@@ -342,80 +371,58 @@ impl Assessment {
             .col_expr(attempt::Column::ScorePercent, Expr::value(to_i32(score)))
             .col_expr(attempt::Column::Passed, Expr::value(passed))
             .filter(attempt::Column::Id.eq(attempt.id))
-            .filter(attempt::Column::Status.eq(AttemptStatus::Open.as_str()))
-            .exec(&txn)
-            .await?;
-        let mut mastery_rose = false;
-        if claimed.rows_affected == 1 {
-            let graded: Vec<Graded> = items
-                .iter()
-                .zip(&correct)
-                .map(|(item, correct)| Graded {
-                    competency: item.competency.clone(),
-                    level: item.level,
-                    correct: *correct,
-                })
-                .collect();
-            let mut answers = Vec::with_capacity(total);
-            for (position, ((item, response), correct)) in
-                items.iter().zip(&responses).zip(correct).enumerate()
-            {
-                let response = match response {
-                    Some(r) => Some(
-                        serde_json::to_string(r)
-                            .map_err(|e| AssessmentError::Corrupt(e.to_string()))?,
-                    ),
-                    None => None,
-                };
-                answers.push(attempt_answer::Model {
-                    attempt_id: attempt.id,
-                    position: to_i32(position),
-                    question_id: item.question_id,
-                    competency: item.competency.clone(),
-                    level: item.level,
-                    response,
-                    correct,
-                });
-            }
-            // Expired attempts are no evidence of anything.
-            if status == AttemptStatus::Submitted {
-                mastery_rose = add_evidence(&txn, attempt.user_id, &graded, now).await?;
-            }
-            attempt_answer::Entity::insert_many(
-                answers
-                    .iter()
-                    .cloned()
-                    .map(IntoActiveModel::into_active_model),
-            )
-            .exec_without_returning(&txn)
-            .await?;
-            txn.commit().await?;
-            // What was just written, without reading it back.
-            let closed = attempt::Model {
-                status: status.as_str().to_owned(),
-                open_key: None,
-                closed_at: Some(closed_at),
-                correct_count: Some(to_i32(right)),
-                score_percent: Some(to_i32(score)),
-                passed,
-                ..attempt.clone()
-            };
+            .filter(attempt::Column::Status.eq(AttemptStatus::Open.as_str()));
+        let db = self.db.clone();
+        let user_id = attempt.user_id;
+        let written = self
+            .db
+            .writing(async move {
+                let txn = db.begin().await?;
+                if closing.exec(&txn).await?.rows_affected != 1 {
+                    txn.rollback().await?;
+                    return Ok::<_, AssessmentError>(None);
+                }
+                // Expired attempts are no evidence of anything.
+                let mastery_rose = status == AttemptStatus::Submitted
+                    && add_evidence(&txn, user_id, &graded, now).await?;
+                attempt_answer::Entity::insert_many(
+                    answers
+                        .iter()
+                        .cloned()
+                        .map(IntoActiveModel::into_active_model),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+                txn.commit().await?;
+                Ok(Some((mastery_rose, answers)))
+            })
+            .await??;
+        let Some((mastery_rose, answers)) = written else {
+            // Another request closed it first: its result is the one stored.
+            let attempt = attempt::Entity::find_by_id(attempt.id)
+                .one(&self.db)
+                .await?
+                .ok_or(AssessmentError::NotFound)?;
             return Ok(Closed {
-                attempt: closed,
-                mastery_rose,
-                answers: Some(answers),
+                attempt,
+                mastery_rose: false,
+                answers: None,
             });
-        }
-        // Another request closed it first: its result is the one stored.
-        txn.rollback().await?;
-        let attempt = attempt::Entity::find_by_id(attempt.id)
-            .one(&self.db)
-            .await?
-            .ok_or(AssessmentError::NotFound)?;
+        };
+        // What was just written, without reading it back.
+        let closed = attempt::Model {
+            status: status.as_str().to_owned(),
+            open_key: None,
+            closed_at: Some(closed_at),
+            correct_count: Some(to_i32(right)),
+            score_percent: Some(to_i32(score)),
+            passed,
+            ..attempt.clone()
+        };
         Ok(Closed {
-            attempt,
+            attempt: closed,
             mastery_rose,
-            answers: None,
+            answers: Some(answers),
         })
     }
 

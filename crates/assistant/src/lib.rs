@@ -26,7 +26,7 @@ pub mod text;
 
 use hocvuso_courses::Courses;
 use hocvuso_kernel::TargetGroup;
-use sea_orm::DatabaseConnection;
+use hocvuso_kernel::db::Db;
 use uuid::Uuid;
 
 pub use error::AssistantError;
@@ -41,7 +41,7 @@ const RETRIEVED: usize = answer::CITED + 2;
 
 #[derive(Clone)]
 pub struct Assistant {
-    db: DatabaseConnection,
+    db: Db,
     courses: Courses,
     index: PassageIndex,
     generator: Option<Generator>,
@@ -55,7 +55,7 @@ fn covered(retrieval: &Retrieval) -> bool {
 
 impl Assistant {
     pub fn new(
-        db: DatabaseConnection,
+        db: Db,
         courses: Courses,
         generative: Option<&GenerativeConfig>,
     ) -> Result<Self, reqwest::Error> {

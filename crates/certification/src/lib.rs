@@ -37,7 +37,7 @@ pub mod verify;
 use std::sync::Arc;
 
 use chrono::Duration;
-use sea_orm::DatabaseConnection;
+use hocvuso_kernel::db::Db;
 use serde_json::Value;
 
 pub use code::VerificationCode;
@@ -91,7 +91,7 @@ pub struct CertificationConfig {
 
 #[derive(Clone)]
 pub struct Certification {
-    db: DatabaseConnection,
+    db: Db,
     config: Arc<CertificationConfig>,
     verified: verify::VerifiedCache,
     /// The status list new records take entries from, once known (0: not yet).
@@ -99,7 +99,7 @@ pub struct Certification {
 }
 
 impl Certification {
-    pub fn new(db: DatabaseConnection, config: CertificationConfig) -> Self {
+    pub fn new(db: Db, config: CertificationConfig) -> Self {
         Self {
             db,
             config: Arc::new(config),

@@ -2,11 +2,10 @@
 //! and the status lists that publish revocations to verifiers who check offline.
 
 use chrono::{DateTime, Utc};
+use hocvuso_kernel::db::WriteTxn;
 use hocvuso_kernel::time::now;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::credential::{AchievementSpec, Holder, sign};
@@ -27,7 +26,7 @@ fn reason_of(reason: &str) -> Result<String, CertificationError> {
 /// Revokes record `id` unless it already is; `replaced` also makes it no longer the
 /// learner's current record, so its successor can take that place.
 async fn mark_revoked(
-    txn: &DatabaseTransaction,
+    txn: &WriteTxn,
     id: Uuid,
     actor: Uuid,
     reason: String,

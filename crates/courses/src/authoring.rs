@@ -8,7 +8,6 @@ use hocvuso_kernel::{TargetGroup, ids::new_id, text::fold, time::now};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;

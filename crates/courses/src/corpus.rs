@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use hocvuso_kernel::db::Db;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::entity::{course, lesson};
 use crate::markdown::{Section, sections};
@@ -27,9 +28,7 @@ pub struct PublishedLesson {
     pub target_groups: Vec<hocvuso_kernel::TargetGroup>,
 }
 
-pub(crate) async fn content_version(
-    db: &DatabaseConnection,
-) -> Result<ContentVersion, CoursesError> {
+pub(crate) async fn content_version(db: &Db) -> Result<ContentVersion, CoursesError> {
     let version = course::Entity::find()
         .select_only()
         .column_as(course::Column::Id.count(), "n")
@@ -43,7 +42,7 @@ pub(crate) async fn content_version(
 
 /// Published courses and their lessons, in course order.
 pub(crate) async fn published(
-    db: &DatabaseConnection,
+    db: &Db,
 ) -> Result<(Vec<course::Model>, Vec<lesson::Model>), CoursesError> {
     let courses = course::Entity::find()
         .filter(course::Column::Status.eq("published"))
@@ -132,7 +131,7 @@ impl<T> Fresh<T> {
 
     pub(crate) async fn get_with<E, F, Fut>(
         &self,
-        db: &DatabaseConnection,
+        db: &Db,
         build: F,
     ) -> Result<std::sync::Arc<T>, E>
     where

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use hocvuso_kernel::db::Db;
 use hocvuso_kernel::{ids::new_id, text::fold, time::now};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -28,10 +28,7 @@ pub struct ImportReport {
     pub lessons: usize,
 }
 
-pub async fn import(
-    db: &DatabaseConnection,
-    curriculum: &Curriculum,
-) -> Result<ImportReport, CoursesError> {
+pub async fn import(db: &Db, curriculum: &Curriculum) -> Result<ImportReport, CoursesError> {
     let txn = db.begin().await?;
     import_framework(&txn, curriculum).await?;
     let mut report = ImportReport::default();

@@ -33,7 +33,7 @@ pub mod structure;
 use std::path::Path;
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
+use hocvuso_kernel::db::Db;
 
 pub use error::CoursesError;
 pub use import::ImportReport;
@@ -47,7 +47,7 @@ type ViewCache<T> = moka::future::Cache<(String, String), Arc<dto::Tagged<T>>>;
 
 #[derive(Clone)]
 pub struct Courses {
-    db: DatabaseConnection,
+    db: Db,
     search: search::SearchIndex,
     lessons: ViewCache<dto::LessonView>,
     outlines: ViewCache<dto::CourseDetail>,
@@ -64,7 +64,7 @@ fn view_cache<T: Send + Sync + 'static>() -> ViewCache<T> {
 }
 
 impl Courses {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Db) -> Self {
         Self {
             db,
             search: search::SearchIndex::default(),

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
+use hocvuso_kernel::db::Db;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, QueryParser};
@@ -101,7 +101,7 @@ fn search_error(e: impl std::fmt::Display) -> CoursesError {
     CoursesError::Search(e.to_string())
 }
 
-async fn build(db: &DatabaseConnection) -> Result<Built, CoursesError> {
+async fn build(db: &Db) -> Result<Built, CoursesError> {
     let (courses, lessons) = published(db).await?;
     tokio::task::spawn_blocking(move || {
         let (schema, fields) = schema();
@@ -166,7 +166,7 @@ fn analyse(index: &Index, text: &str) -> Vec<String> {
 impl SearchIndex {
     pub async fn search(
         &self,
-        db: &DatabaseConnection,
+        db: &Db,
         query: &str,
         limit: usize,
     ) -> Result<SearchResults, CoursesError> {

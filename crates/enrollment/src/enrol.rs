@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use hocvuso_kernel::{TargetGroup, ids::new_id, time::now};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use hocvuso_kernel::TargetGroup;
-use sea_orm::DatabaseConnection;
+use hocvuso_kernel::db::Db;
 use uuid::Uuid;
 
 pub use error::EnrollmentError;
@@ -62,11 +62,11 @@ pub trait CoursePlans: Send + Sync {
 
 #[derive(Clone)]
 pub struct Learning {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl Learning {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Db) -> Self {
         Self { db }
     }
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use hocvuso_kernel::problem::Message;
 use hocvuso_kernel::{Lang, time::now};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

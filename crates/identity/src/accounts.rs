@@ -3,9 +3,7 @@
 use chrono::Duration;
 use hocvuso_kernel::{Lang, Role, ids::new_id, time::now};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 use uuid::Uuid;
 
 use crate::contact::{Email, LoginIdentifier, PhoneNumber};

@@ -33,7 +33,7 @@ pub mod tokens;
 pub mod units;
 
 use chrono::Duration;
-use sea_orm::DatabaseConnection;
+use hocvuso_kernel::db::Db;
 
 pub use error::IdentityError;
 pub use oidc::{OidcSettings, OidcSignIn};
@@ -43,7 +43,7 @@ pub use tokens::AccessTokens;
 /// The identity service: cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct Identity {
-    db: DatabaseConnection,
+    db: Db,
     tokens: AccessTokens,
     vault: PiiVault,
     refresh_ttl: Duration,
@@ -55,7 +55,7 @@ pub struct Identity {
 
 impl Identity {
     pub fn new(
-        db: DatabaseConnection,
+        db: Db,
         tokens: AccessTokens,
         vault: PiiVault,
         refresh_ttl: Duration,

@@ -10,7 +10,7 @@ use hocvuso_kernel::text::fold;
 use hocvuso_kernel::{Lang, Principal, Role, TargetGroup, ids::new_id, time::now};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel,
-    QueryFilter, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QuerySelect, Set,
 };
 use serde::Serialize;
 use utoipa::ToSchema;

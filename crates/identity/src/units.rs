@@ -7,7 +7,6 @@ use hocvuso_kernel::pagination::{Page, PageQuery};
 use hocvuso_kernel::{Lang, Principal, Role, ids::new_id, time::now};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 

@@ -3,9 +3,12 @@
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, Database, DbErr};
 
+pub use handle::{Db, WriteTxn};
 pub use sea_orm::DatabaseBackend;
+
+mod handle;
 
 #[derive(Debug, Clone)]
 pub struct DbSettings {
@@ -30,19 +33,25 @@ const SQLITE_ROWS_IN_FLIGHT: usize = 1024;
 /// Connects, creating the SQLite file (and its folder) when missing.
 ///
 /// SQLite runs in WAL mode so readers never wait for the writer, with foreign keys
-/// enforced and a busy timeout so concurrent writers queue instead of failing.
-pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr> {
-    let folder = sqlite_file(&settings.url)
-        .and_then(|path| {
-            std::path::Path::new(&path)
-                .parent()
-                .map(|p| p.to_path_buf())
-        })
+/// enforced. Its writers take turns in the process (see [`Db`]); the busy timeout
+/// covers another process writing to the same file (a `hocvuso` command beside the
+/// server).
+pub async fn connect(settings: &DbSettings) -> Result<Db, DbErr> {
+    let path = sqlite_file(&settings.url);
+    let folder = path
+        .as_deref()
+        .and_then(|path| std::path::Path::new(path).parent())
         .filter(|parent| !parent.as_os_str().is_empty());
     if let Some(folder) = folder {
-        std::fs::create_dir_all(&folder)
+        std::fs::create_dir_all(folder)
             .map_err(|e| DbErr::Custom(format!("cannot create the database folder: {e}")))?;
     }
+    let pool = Database::connect(options(settings)).await?;
+    let sqlite = pool.get_database_backend() == DatabaseBackend::Sqlite;
+    Db::new(pool, sqlite, settings.acquire_timeout)
+}
+
+fn options(settings: &DbSettings) -> ConnectOptions {
     let mut options = ConnectOptions::new(settings.url.clone());
     options
         .max_connections(settings.max_connections)
@@ -60,7 +69,7 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
                 // wakes the reader every 50 rows.
                 .row_buffer_size(SQLITE_ROWS_IN_FLIGHT)
         });
-    Database::connect(options).await
+    options
 }
 
 /// The file path of a `sqlite:` URL, or `None` for other databases and in-memory SQLite.
@@ -112,5 +121,89 @@ mod tests {
         assert_eq!(pragma("PRAGMA journal_mode").await, "wal");
         assert_eq!(pragma("PRAGMA foreign_keys").await, "1");
         assert_eq!(pragma("PRAGMA busy_timeout").await, "10000");
+    }
+
+    async fn counter(dir: &tempfile::TempDir, acquire_timeout: Duration) -> Db {
+        let mut settings = DbSettings::new(format!("sqlite://{}/c.db", dir.path().display()));
+        settings.acquire_timeout = acquire_timeout;
+        let db = connect(&settings).await.expect("connects");
+        db.execute_unprepared(
+            "CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0)",
+        )
+        .await
+        .expect("table");
+        db
+    }
+
+    async fn count(db: &Db) -> i64 {
+        db.query_one_raw(Statement::from_string(
+            DatabaseBackend::Sqlite,
+            "SELECT n FROM counter",
+        ))
+        .await
+        .expect("query")
+        .expect("row")
+        .try_get_by_index::<i64>(0)
+        .expect("n")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_read_modify_write_transactions_all_commit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = counter(&dir, Duration::from_secs(10)).await;
+        // Each reads, then writes what it read plus one: two at once would lose an
+        // update or fail with SQLITE_BUSY; in turns, every one counts.
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let (db, writer) = (db.clone(), db.clone());
+                let work = async move {
+                    let txn = db.begin().await?;
+                    let n = txn
+                        .query_one_raw(Statement::from_string(
+                            DatabaseBackend::Sqlite,
+                            "SELECT n FROM counter",
+                        ))
+                        .await?
+                        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+                        .unwrap_or_default();
+                    tokio::task::yield_now().await;
+                    txn.execute_raw(Statement::from_string(
+                        DatabaseBackend::Sqlite,
+                        format!("UPDATE counter SET n = {}", n + 1),
+                    ))
+                    .await?;
+                    txn.commit().await
+                };
+                // Half on the writer's thread, half where they were called.
+                tokio::spawn(async move {
+                    if i % 2 == 0 {
+                        writer.writing(work).await.expect("writer")
+                    } else {
+                        work.await
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("task").expect("committed");
+        }
+        assert_eq!(count(&db).await, 40);
+    }
+
+    #[tokio::test]
+    async fn a_write_beside_its_own_transaction_fails_instead_of_hanging() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = counter(&dir, Duration::from_millis(300)).await;
+        let txn = db.begin().await.expect("begin");
+        let beside = db.execute_unprepared("UPDATE counter SET n = 5").await;
+        assert!(
+            matches!(beside, Err(DbErr::ConnectionAcquire(_))),
+            "{beside:?}"
+        );
+        txn.rollback().await.expect("rollback");
+        db.execute_unprepared("UPDATE counter SET n = 5")
+            .await
+            .expect("its turn now");
+        assert_eq!(count(&db).await, 5);
     }
 }

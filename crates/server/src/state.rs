@@ -7,8 +7,8 @@ use hocvuso_certification::Certification;
 use hocvuso_courses::Courses;
 use hocvuso_enrollment::Learning;
 use hocvuso_identity::Identity;
+use hocvuso_kernel::db::Db;
 use hocvuso_storage::BlobStore;
-use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::rate_limit::RateLimits;
@@ -16,7 +16,7 @@ use crate::rate_limit::RateLimits;
 /// What every handler can reach. Cheap to clone; shared by all workers.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub blobs: Arc<dyn BlobStore>,
     pub settings: Arc<Settings>,
     pub identity: Identity,

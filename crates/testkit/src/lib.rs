@@ -12,10 +12,11 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
+use hocvuso_kernel::db::Db;
 use hocvuso_server::config::StorageSettings;
 use hocvuso_server::{AppState, Settings, app};
 use hocvuso_storage::S3Config;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database};
 use tempfile::TempDir;
 
 pub const TEST_DATABASE_URL: &str = "HOCVUSO_TEST_DATABASE_URL";
@@ -193,7 +194,7 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
-    pub fn db(&self) -> &DatabaseConnection {
+    pub fn db(&self) -> &Db {
         &self.state.db
     }
 

@@ -13,12 +13,13 @@ mod placement;
 
 use std::collections::HashMap;
 
+use hocvuso_kernel::db::Db;
 use hocvuso_kernel::db::{DbSettings, connect};
 use hocvuso_kernel::time::now;
 use hocvuso_migrations::{Migrator, MigratorTrait};
 use hocvuso_testkit::TestDatabase;
 use sea_orm::sea_query::{Alias, Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use tempfile::TempDir;
 use uuid::Uuid;
 
@@ -31,7 +32,7 @@ use crate::rules::tests::draft;
 use crate::{Assessment, Bank};
 
 pub struct TestDb {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub service: Assessment,
     // Dropped last: the database (and its folder) outlive the connection.
     _database: TestDatabase,
@@ -44,7 +45,7 @@ pub async fn test_db() -> TestDb {
     let db = connect(&DbSettings::new(database.url.clone()))
         .await
         .expect("connect");
-    Migrator::up(&db, None).await.expect("migrate");
+    Migrator::up(db.pool(), None).await.expect("migrate");
     for (domain, competencies) in [
         ("1", ["1.1", "1.2"]),
         ("4", ["4.1", "4.2"]),
@@ -82,7 +83,7 @@ pub async fn test_db() -> TestDb {
     }
 }
 
-async fn insert(db: &DatabaseConnection, table: &str, values: &[(&str, SimpleExpr)]) {
+async fn insert(db: &Db, table: &str, values: &[(&str, SimpleExpr)]) {
     let query = Query::insert()
         .into_table(Alias::new(table))
         .columns(values.iter().map(|(c, _)| Alias::new(*c)))
@@ -91,7 +92,7 @@ async fn insert(db: &DatabaseConnection, table: &str, values: &[(&str, SimpleExp
     db.execute(&query).await.expect("insert");
 }
 
-pub async fn user(db: &DatabaseConnection) -> Uuid {
+pub async fn user(db: &Db) -> Uuid {
     let id = Uuid::now_v7();
     let at = now();
     insert(
@@ -109,7 +110,7 @@ pub async fn user(db: &DatabaseConnection) -> Uuid {
     id
 }
 
-pub async fn course(db: &DatabaseConnection, code: &str) -> Uuid {
+pub async fn course(db: &Db, code: &str) -> Uuid {
     let id = Uuid::now_v7();
     let at = now();
     insert(
