@@ -31,6 +31,22 @@ struct ClosedAttempt {
     passed: Option<bool>,
 }
 
+/// The final-quiz attempt that counts for a course under its grading method.
+pub struct CountedAttempt {
+    pub attempt_id: Uuid,
+    pub score_percent: u32,
+    pub passed: bool,
+}
+
+/// Ties go to the earlier attempt: `max_by_key` keeps the last maximum, so walk from
+/// the latest.
+fn counted(grading: Grading, closed: &[ClosedAttempt]) -> Option<&ClosedAttempt> {
+    match grading {
+        Grading::Highest => closed.iter().rev().max_by_key(|a| a.score_percent),
+        Grading::Last => closed.last(),
+    }
+}
+
 /// A graded final-quiz submission.
 pub struct Submitted {
     pub result: AttemptResult,
@@ -198,12 +214,7 @@ impl Assessment {
         }
         .filter(|a| a.status == AttemptStatus::Open.as_str());
         let closed = self.closed_attempts(user_id, course_id).await?;
-        let counted = match settings.grading {
-            // Ties go to the earlier attempt: `max_by_key` keeps the last maximum, so
-            // walk from the latest.
-            Grading::Highest => closed.iter().rev().max_by_key(|a| a.score_percent),
-            Grading::Last => closed.last(),
-        };
+        let counted = counted(settings.grading, &closed);
         let used = u32::try_from(closed.len()).unwrap_or(u32::MAX);
         let attempts_left =
             (settings.max_attempts > 0).then(|| settings.max_attempts.saturating_sub(used));
@@ -224,6 +235,25 @@ impl Assessment {
             open_attempt_id: open.map(|a| a.id),
             next_attempt_at,
         })
+    }
+
+    /// The attempt that counts in a course's final quiz, if any has finished: what the
+    /// enrolment records after a submission, without the rest of the standing.
+    pub async fn counted_attempt(
+        &self,
+        user_id: Uuid,
+        course_id: Uuid,
+    ) -> Result<Option<CountedAttempt>, AssessmentError> {
+        let grading = self.stored_settings(course_id).await?.grading;
+        let closed = self.closed_attempts(user_id, course_id).await?;
+        Ok(counted(grading, &closed).map(|a| CountedAttempt {
+            attempt_id: a.id,
+            score_percent: a
+                .score_percent
+                .and_then(|s| u32::try_from(s).ok())
+                .unwrap_or(0),
+            passed: a.passed.unwrap_or(false),
+        }))
     }
 
     /// Finished final-quiz attempts, oldest first: only what standing and limits need,

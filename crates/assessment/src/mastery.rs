@@ -78,25 +78,10 @@ fn by_competency(rows: Vec<mastery_tally::Model>) -> BTreeMap<String, (Vec<Tally
     grouped
 }
 
-async fn levels(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-    competencies: &BTreeSet<String>,
-) -> Result<BTreeMap<String, u32>, AssessmentError> {
-    let rows = mastery_tally::Entity::find()
-        .filter(mastery_tally::Column::UserId.eq(user_id))
-        .filter(mastery_tally::Column::Competency.is_in(competencies.iter().cloned()))
-        .all(db)
-        .await?;
-    Ok(by_competency(rows)
-        .into_iter()
-        .map(|(competency, (tallies, _))| (competency, mastery_level(&tallies)))
-        .collect())
-}
-
 /// Adds a submitted attempt's answers to the learner's tallies, inside the transaction
 /// that closes it. Returns whether any competency's level rose. The tallies are read
-/// back after the additions, so of two concurrent submissions the later one sees both.
+/// once, after the additions (so of two concurrent submissions the later one sees
+/// both); without this attempt's own answers they are where the learner stood before.
 pub(crate) async fn add_evidence(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -115,7 +100,6 @@ pub(crate) async fn add_evidence(
         return Ok(false);
     }
     let competencies: BTreeSet<String> = sums.keys().map(|(c, _)| (*c).to_owned()).collect();
-    let before = levels(db, user_id, &competencies).await?;
     let rows =
         sums.iter().map(
             |((competency, level), (answered, correct))| mastery_tally::ActiveModel {
@@ -147,10 +131,30 @@ pub(crate) async fn add_evidence(
         )
         .exec_without_returning(db)
         .await?;
-    let after = levels(db, user_id, &competencies).await?;
-    Ok(after
-        .iter()
-        .any(|(competency, level)| before.get(competency).copied().unwrap_or(0) < *level))
+    let tallies = mastery_tally::Entity::find()
+        .filter(mastery_tally::Column::UserId.eq(user_id))
+        .filter(mastery_tally::Column::Competency.is_in(competencies))
+        .all(db)
+        .await?;
+    Ok(by_competency(tallies)
+        .into_iter()
+        .any(|(competency, (after, _))| {
+            let before: Vec<Tally> = after
+                .iter()
+                .map(|tally| {
+                    let (answered, correct) = sums
+                        .get(&(competency.as_str(), tally.level))
+                        .copied()
+                        .unwrap_or_default();
+                    Tally {
+                        level: tally.level,
+                        answered: tally.answered.saturating_sub(count(answered)),
+                        correct: tally.correct.saturating_sub(count(correct)),
+                    }
+                })
+                .collect();
+            mastery_level(&before) < mastery_level(&after)
+        }))
 }
 
 impl Assessment {

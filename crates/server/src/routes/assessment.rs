@@ -215,15 +215,15 @@ async fn submit(
     let submitted = state.assessment.submit_final(user, *id, &body).await?;
     let result = submitted.result;
     if let Some(course_id) = result.course_id {
-        let standing = state.assessment.course_result(user, course_id).await?;
+        let counted = state.assessment.counted_attempt(user, course_id).await?;
         // Only the attempt that counts (the highest, or the last) changes the
         // enrolment; a weaker one leaves it as it was.
-        if standing.counted_attempt_id == Some(result.attempt_id) {
+        if let Some(standing) = counted.filter(|c| c.attempt_id == result.attempt_id) {
             let plan =
                 hocvuso_enrollment::CoursePlans::plan(&super::learning::Plans(&state), course_id)
                     .await?
                     .ok_or_else(|| ApiError(Problem::not_found()))?;
-            let score = i32::try_from(standing.score_percent.unwrap_or(0)).unwrap_or(0);
+            let score = i32::try_from(standing.score_percent).unwrap_or(0);
             let progress = state
                 .learning
                 .record_assessment(user, &plan, score, standing.passed)
