@@ -7,13 +7,15 @@
 //! verdicts are kept briefly in memory: a revocation on this server clears them at
 //! once; other servers of a deployment see it within [`TTL`].
 
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use hocvuso_kernel::time::now;
 use moka::future::Cache;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Select};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -26,17 +28,79 @@ use crate::{Certification, CertificationError};
 
 pub const TTL: Duration = Duration::from_secs(2);
 
+/// A verdict with the JSON the API answers it with, serialised once while it is cached:
+/// a cached verdict is sent as it is, however often it is asked for.
+#[derive(Debug)]
+pub struct Verified {
+    verification: Verification,
+    json: Bytes,
+}
+
+impl Verified {
+    fn new(verification: Verification) -> Result<Arc<Self>, CertificationError> {
+        let json = serde_json::to_vec(&verification)
+            .map_err(|e| CertificationError::Corrupt(e.to_string()))?;
+        Ok(Arc::new(Self {
+            verification,
+            json: Bytes::from(json),
+        }))
+    }
+
+    /// The verdict as JSON (`application/json`).
+    pub fn json(&self) -> Bytes {
+        self.json.clone()
+    }
+}
+
+impl Deref for Verified {
+    type Target = Verification;
+
+    fn deref(&self) -> &Verification {
+        &self.verification
+    }
+}
+
+/// What a verdict needs of a record's row: not its 2 KB token, unless the token is
+/// what must be checked (verification by code).
+#[derive(FromQueryResult)]
+struct Standing {
+    id: Uuid,
+    code: String,
+    issued_at: DateTime<Utc>,
+    valid_until: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    revocation_reason: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct StandingWithToken {
+    #[sea_orm(nested)]
+    standing: Standing,
+    token: String,
+}
+
+fn standing_columns() -> Select<credential::Entity> {
+    credential::Entity::find().select_only().columns([
+        credential::Column::Id,
+        credential::Column::Code,
+        credential::Column::IssuedAt,
+        credential::Column::ValidUntil,
+        credential::Column::RevokedAt,
+        credential::Column::RevocationReason,
+    ])
+}
+
 #[derive(Clone)]
 pub(crate) struct VerifiedCache {
-    by_code: Cache<String, Arc<Verification>>,
-    by_token: Cache<[u8; 32], Arc<Verification>>,
+    by_code: Cache<String, Arc<Verified>>,
+    by_token: Cache<[u8; 32], Arc<Verified>>,
     /// Tokens whose signature verified, by digest, with their claims. A token never
     /// changes and keys are never withdrawn, so this needs no time to live; anything
     /// altered has another digest and is checked afresh.
     signatures: Cache<[u8; 32], Arc<Value>>,
 }
 
-fn cache<K: std::hash::Hash + Eq + Send + Sync + 'static>() -> Cache<K, Arc<Verification>> {
+fn cache<K: std::hash::Hash + Eq + Send + Sync + 'static>() -> Cache<K, Arc<Verified>> {
     Cache::builder()
         .max_capacity(100_000)
         .time_to_live(TTL)
@@ -79,14 +143,16 @@ impl Certification {
     }
 
     /// Verifies the record behind a code as a person typed it.
-    pub async fn verify_code(&self, input: &str) -> Result<Arc<Verification>, CertificationError> {
+    pub async fn verify_code(&self, input: &str) -> Result<Arc<Verified>, CertificationError> {
         let code = VerificationCode::parse(input)?;
         if let Some(hit) = self.verified.by_code.get(code.as_str()).await {
             return Ok(hit);
         }
         let at = now();
-        let found = credential::Entity::find()
+        let found = standing_columns()
+            .column(credential::Column::Token)
             .filter(credential::Column::Code.eq(code.as_str()))
+            .into_model::<StandingWithToken>()
             .one(&self.db)
             .await?;
         let result = match found {
@@ -94,11 +160,11 @@ impl Certification {
             // Our own token, checked again: a record altered in the database, or whose
             // key was withdrawn, must not pass.
             Some(row) => match self.checked(&row.token, digest_of(&row.token)).await {
-                Ok(claims) => self.standing(&row, &claims, at).await?,
+                Ok(claims) => self.standing(&row.standing, &claims, at).await?,
                 Err(_) => Verification::bare(VerificationStatus::BadSignature, at),
             },
         };
-        let result = Arc::new(result);
+        let result = Verified::new(result)?;
         self.verified
             .by_code
             .insert(code.as_str().to_owned(), result.clone())
@@ -107,7 +173,7 @@ impl Certification {
     }
 
     /// Verifies a token as presented.
-    pub async fn verify_token(&self, token: &str) -> Result<Arc<Verification>, CertificationError> {
+    pub async fn verify_token(&self, token: &str) -> Result<Arc<Verified>, CertificationError> {
         let token = token.trim();
         let digest = digest_of(token);
         if let Some(hit) = self.verified.by_token.get(&digest).await {
@@ -125,7 +191,13 @@ impl Certification {
                     .and_then(|id| id.strip_prefix("urn:uuid:"))
                     .and_then(|id| Uuid::parse_str(id).ok());
                 let found = match id {
-                    Some(id) => credential::Entity::find_by_id(id).one(&self.db).await?,
+                    Some(id) => {
+                        standing_columns()
+                            .filter(credential::Column::Id.eq(id))
+                            .into_model::<Standing>()
+                            .one(&self.db)
+                            .await?
+                    }
                     None => None,
                 };
                 match found {
@@ -134,7 +206,7 @@ impl Certification {
                 }
             }
         };
-        let result = Arc::new(result);
+        let result = Verified::new(result)?;
         self.verified.by_token.insert(digest, result.clone()).await;
         Ok(result)
     }
@@ -142,7 +214,7 @@ impl Certification {
     /// A genuine record's standing: revoked, expired or valid, with its claims.
     async fn standing(
         &self,
-        row: &credential::Model,
+        row: &Standing,
         claims: &Value,
         at: DateTime<Utc>,
     ) -> Result<Verification, CertificationError> {

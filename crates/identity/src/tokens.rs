@@ -16,6 +16,10 @@ use uuid::Uuid;
 use crate::IdentityError;
 
 const ACCESS_TOKEN_TYPE: &str = "at+jwt";
+/// Seconds a token stays acceptable past its `exp`, for clocks slightly apart.
+const LEEWAY: i64 = 30;
+/// Access tokens remembered as verified; each active session needs one.
+const VERIFIED_TOKENS: u64 = 200_000;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct AccessClaims {
@@ -37,6 +41,17 @@ pub struct AccessTokens {
     issuer: String,
     audience: String,
     ttl: Duration,
+    /// Tokens whose signature and claims verified, by digest, with their expiry. A
+    /// client sends the same token with every request for its lifetime, and checking
+    /// an Ed25519 signature costs a hundred times a look-up. The keys above never change
+    /// for the life of this value, so a verdict stays true until the token expires.
+    verified: moka::sync::Cache<[u8; 32], VerifiedToken>,
+}
+
+#[derive(Clone)]
+struct VerifiedToken {
+    principal: Principal,
+    exp: i64,
 }
 
 impl AccessTokens {
@@ -59,6 +74,14 @@ impl AccessTokens {
             issuer: issuer.into(),
             audience: audience.into(),
             ttl,
+            verified: moka::sync::Cache::builder()
+                .max_capacity(VERIFIED_TOKENS)
+                .time_to_live(
+                    (ttl + Duration::seconds(LEEWAY))
+                        .to_std()
+                        .unwrap_or(std::time::Duration::ZERO),
+                )
+                .build(),
         }
     }
 
@@ -87,6 +110,21 @@ impl AccessTokens {
     /// Verifies signature, `typ`, `kid`, `iss`, `aud` and `exp`. Anything else — `alg:
     /// none`, another algorithm, an unknown key, a tampered payload — is `InvalidToken`.
     pub fn verify(&self, token: &str) -> Result<Principal, IdentityError> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(known) = self.verified.get(&digest) {
+            let now = hocvuso_kernel::time::now().timestamp();
+            return if now < known.exp + LEEWAY {
+                Ok(known.principal)
+            } else {
+                Err(IdentityError::InvalidToken)
+            };
+        }
+        let verified = self.verify_signed(token)?;
+        self.verified.insert(digest, verified.clone());
+        Ok(verified.principal)
+    }
+
+    fn verify_signed(&self, token: &str) -> Result<VerifiedToken, IdentityError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| IdentityError::InvalidToken)?;
         if header.alg != Algorithm::EdDSA || header.typ.as_deref() != Some(ACCESS_TOKEN_TYPE) {
             return Err(IdentityError::InvalidToken);
@@ -100,12 +138,15 @@ impl AccessTokens {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY.unsigned_abs();
         let data = jsonwebtoken::decode::<AccessClaims>(token, key.decoding_key(), &validation)
             .map_err(|_| IdentityError::InvalidToken)?;
-        Ok(Principal {
-            user_id: data.claims.sub,
-            role: data.claims.role,
+        Ok(VerifiedToken {
+            principal: Principal {
+                user_id: data.claims.sub,
+                role: data.claims.role,
+            },
+            exp: data.claims.exp,
         })
     }
 }
@@ -200,6 +241,20 @@ mod tests {
         assert!(tokens.verify(&expired).is_err());
         assert!(matches!(
             tokens.verify(&same_key_expired),
+            Err(IdentityError::InvalidToken)
+        ));
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires() {
+        // Valid for two more seconds at most: 28 s past its `exp`, within the leeway.
+        let tokens = tokens(-28);
+        let token = tokens.issue(Uuid::now_v7(), Role::Learner).expect("issued");
+        assert!(tokens.verify(&token).is_ok());
+        assert!(tokens.verify(&token).is_ok(), "again, from memory");
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        assert!(matches!(
+            tokens.verify(&token),
             Err(IdentityError::InvalidToken)
         ));
     }

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use actix_web::http::header;
+use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
 use hocvuso_certification::certificate::CertificateFilter;
@@ -252,8 +252,10 @@ async fn verify_code(
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     state.rate_limits.check(Limited::VerifyCode, &req)?;
-    let verification = state.certification.verify_code(&code).await?;
-    Ok(HttpResponse::Ok().json(&*verification))
+    let verified = state.certification.verify_code(&code).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(verified.json()))
 }
 
 /// Verifies a record presented as its signed token (VC-JWT), no sign-in.
@@ -270,8 +272,10 @@ async fn verify_token(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<VerifyRequest>,
 ) -> ApiResult<HttpResponse> {
-    let verification = state.certification.verify_token(&body.token).await?;
-    Ok(HttpResponse::Ok().json(&*verification))
+    let verified = state.certification.verify_token(&body.token).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(verified.json()))
 }
 
 /// A Bitstring Status List credential (revocation), as a signed VC-JWT.
