@@ -269,7 +269,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 async fn serve(settings: Settings) -> Result<(), Failure> {
     let started = std::time::Instant::now();
     let state = hocvuso_server::prepare(settings).await?;
-    let backend = format!("{:?}", state.db.get_database_backend()).to_lowercase();
+    let backend = format!("{:?}", state.db.pool().get_database_backend()).to_lowercase();
     let storage = state.blobs.kind();
     let (server, addr) = app::bind(state)?;
     tracing::info!(
