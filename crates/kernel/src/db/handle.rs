@@ -100,10 +100,6 @@ impl Db {
         self.pool.ping().await
     }
 
-    pub async fn close(self) -> Result<(), DbErr> {
-        self.pool.close().await
-    }
-
     /// Runs a unit of writing (typically: begin, write, commit) where writes run: on
     /// SQLite, the writer thread. `work` should write through one [`WriteTxn`].
     pub async fn writing<T, W>(&self, work: W) -> Result<T, DbErr>
