@@ -233,7 +233,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let db = hocvuso_server::connect(&settings).await?;
             hocvuso_server::migrate(&db).await?;
             let courses = Courses::new(db.clone());
-            let assessment = hocvuso_assessment::Assessment::new(db);
+            let assessment = hocvuso_assessment::Assessment::new(db)
+                .map_err(|e| StartError::Assessment(e.to_string()))?;
             match hocvuso_server::curriculum::import(&courses, &assessment, &dir).await {
                 Ok(report) => {
                     println!(

@@ -21,6 +21,7 @@
 pub mod attempts;
 pub mod bank;
 mod cache;
+mod closing;
 pub mod content;
 mod draw;
 pub mod dto;
@@ -37,7 +38,7 @@ mod stored;
 #[cfg(test)]
 mod tests;
 
-use hocvuso_kernel::db::Db;
+use hocvuso_kernel::db::{Db, GroupWriter};
 
 pub use content::{Bank, BankError, load_banks};
 pub use error::AssessmentError;
@@ -47,13 +48,23 @@ pub use grading::normalise;
 pub struct Assessment {
     db: Db,
     cache: cache::QuizCache,
+    /// Attempts close here, many to a transaction when learners submit together.
+    closer: GroupWriter<closing::Closer>,
 }
 
 impl Assessment {
-    pub fn new(db: Db) -> Self {
-        Self {
+    /// Starts the thread that closes attempts; it ends with the last clone.
+    pub fn new(db: Db) -> Result<Self, AssessmentError> {
+        let closer = GroupWriter::start(
+            db.clone(),
+            closing::Closer,
+            closing::MAX_GROUP,
+            "hocvuso-attempts",
+        )?;
+        Ok(Self {
             db,
             cache: cache::QuizCache::default(),
-        }
+            closer,
+        })
     }
 }

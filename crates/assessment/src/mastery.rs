@@ -51,6 +51,7 @@ pub fn mastery_level(tallies: &[Tally]) -> u32 {
 }
 
 /// One graded answer, as evidence.
+#[derive(Debug)]
 pub(crate) struct Graded {
     pub competency: String,
     pub level: i32,
@@ -78,17 +79,18 @@ fn by_competency(rows: Vec<mastery_tally::Model>) -> BTreeMap<String, (Vec<Tally
     grouped
 }
 
-/// Adds a submitted attempt's answers to the learner's tallies, inside the transaction
-/// that closes it. Returns whether any competency's level rose. The tallies are read
-/// once, after the additions (so of two concurrent submissions the later one sees
-/// both); without this attempt's own answers they are where the learner stood before.
-pub(crate) async fn add_evidence(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-    graded: &[Graded],
-    at: DateTime<Utc>,
-) -> Result<bool, AssessmentError> {
-    let mut sums: BTreeMap<(&str, i32), (i32, i32)> = BTreeMap::new();
+/// One submitted attempt's answers, as evidence for its learner.
+pub(crate) struct Evidence<'a> {
+    pub user_id: Uuid,
+    pub graded: &'a [Graded],
+    pub at: DateTime<Utc>,
+}
+
+/// Answers and right answers per competency and level.
+type Sums<'a> = BTreeMap<(&'a str, i32), (i32, i32)>;
+
+fn sums<'a>(graded: &'a [Graded]) -> Sums<'a> {
+    let mut sums = Sums::new();
     for answer in graded {
         let sum = sums
             .entry((answer.competency.as_str(), answer.level))
@@ -96,21 +98,40 @@ pub(crate) async fn add_evidence(
         sum.0 += 1;
         sum.1 += i32::from(answer.correct);
     }
-    if sums.is_empty() {
-        return Ok(false);
+    sums
+}
+
+/// Adds submitted attempts' answers to their learners' tallies, inside the transaction
+/// that closes them, with one statement for all of them.
+pub(crate) async fn add_evidence(
+    db: &impl ConnectionTrait,
+    evidence: &[Evidence<'_>],
+) -> Result<(), AssessmentError> {
+    let mut totals: BTreeMap<(Uuid, &str, i32), (i32, i32, DateTime<Utc>)> = BTreeMap::new();
+    for e in evidence {
+        for ((competency, level), (answered, correct)) in sums(e.graded) {
+            let total = totals
+                .entry((e.user_id, competency, level))
+                .or_insert((0, 0, e.at));
+            total.0 += answered;
+            total.1 += correct;
+            total.2 = total.2.max(e.at);
+        }
     }
-    let competencies: BTreeSet<String> = sums.keys().map(|(c, _)| (*c).to_owned()).collect();
-    let rows =
-        sums.iter().map(
-            |((competency, level), (answered, correct))| mastery_tally::ActiveModel {
-                user_id: Set(user_id),
-                competency: Set((*competency).to_owned()),
-                level: Set(*level),
-                answered: Set(*answered),
-                correct: Set(*correct),
-                updated_at: Set(at),
-            },
-        );
+    if totals.is_empty() {
+        return Ok(());
+    }
+    // In key order, so that concurrent groups (on PostgreSQL) lock rows in one order.
+    let rows = totals.iter().map(|((user_id, competency, level), (answered, correct, at))| {
+        mastery_tally::ActiveModel {
+            user_id: Set(*user_id),
+            competency: Set((*competency).to_owned()),
+            level: Set(*level),
+            answered: Set(*answered),
+            correct: Set(*correct),
+            updated_at: Set(*at),
+        }
+    });
     mastery_tally::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([
@@ -131,30 +152,48 @@ pub(crate) async fn add_evidence(
         )
         .exec_without_returning(db)
         .await?;
-    let tallies = mastery_tally::Entity::find()
+    Ok(())
+}
+
+/// Whether `graded`, added to the learner's tallies as they stand, raises the level
+/// of some competency. Asked before the attempt closes, outside the transaction that
+/// writes it (which many submissions share): a submission of the same learner's
+/// closing meanwhile may make a rise be reported twice, never missed.
+pub(crate) async fn raises(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    graded: &[Graded],
+) -> Result<bool, AssessmentError> {
+    let added = sums(graded);
+    if added.is_empty() {
+        return Ok(false);
+    }
+    let competencies: BTreeSet<String> = added.keys().map(|(c, _)| (*c).to_owned()).collect();
+    let rows = mastery_tally::Entity::find()
         .filter(mastery_tally::Column::UserId.eq(user_id))
-        .filter(mastery_tally::Column::Competency.is_in(competencies))
+        .filter(mastery_tally::Column::Competency.is_in(competencies.iter().cloned()))
         .all(db)
         .await?;
-    Ok(by_competency(tallies)
-        .into_iter()
-        .any(|(competency, (after, _))| {
-            let before: Vec<Tally> = after
-                .iter()
-                .map(|tally| {
-                    let (answered, correct) = sums
-                        .get(&(competency.as_str(), tally.level))
-                        .copied()
-                        .unwrap_or_default();
-                    Tally {
-                        level: tally.level,
-                        answered: tally.answered.saturating_sub(count(answered)),
-                        correct: tally.correct.saturating_sub(count(correct)),
-                    }
-                })
-                .collect();
-            mastery_level(&before) < mastery_level(&after)
-        }))
+    let mut standing = by_competency(rows);
+    Ok(competencies.into_iter().any(|competency| {
+        let before = standing
+            .remove(&competency)
+            .map(|(tallies, _)| tallies)
+            .unwrap_or_default();
+        let mut after: BTreeMap<i32, Tally> = before.iter().map(|t| (t.level, *t)).collect();
+        for ((_, level), (answered, correct)) in
+            added.range((competency.as_str(), i32::MIN)..=(competency.as_str(), i32::MAX))
+        {
+            let tally = after.entry(*level).or_insert(Tally {
+                level: *level,
+                ..Tally::default()
+            });
+            tally.answered += count(*answered);
+            tally.correct += count(*correct);
+        }
+        let after: Vec<Tally> = after.into_values().collect();
+        mastery_level(&before) < mastery_level(&after)
+    }))
 }
 
 impl Assessment {

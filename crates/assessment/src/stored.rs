@@ -2,17 +2,16 @@
 //! storing it, closing it exactly once (submitted, or expired when its time ran out),
 //! and rendering it for the learner before and after.
 
+use std::sync::Arc;
+
 use chrono::TimeDelta;
 use hocvuso_kernel::{ids::new_id, time::Timestamp};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    SqlErr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use uuid::Uuid;
 use validator::Validate;
 
 use crate::bank::{json, parse, to_draft};
+use crate::closing::Closing;
 use crate::draw::{Pick, PoolEntry};
 use crate::dto::{
     AttemptKind, AttemptResult, AttemptStatus, AttemptView, ItemResult, QuestionView, Response,
@@ -20,7 +19,7 @@ use crate::dto::{
 };
 use crate::entity::{attempt, attempt_answer, question};
 use crate::grading::Item;
-use crate::mastery::{Graded, add_evidence};
+use crate::mastery::{Graded, raises};
 use crate::{Assessment, AssessmentError};
 
 /// Answers arriving this long after the deadline still count: the learner pressed
@@ -339,6 +338,9 @@ impl Assessment {
                 correct: *correct,
             })
             .collect();
+        // Expired attempts are no evidence of anything.
+        let mastery_rose =
+            status == AttemptStatus::Submitted && raises(&self.db, attempt.user_id, &graded).await?;
         let mut answers = Vec::with_capacity(total);
         for (position, ((item, response), correct)) in
             items.iter().zip(&responses).zip(correct).enumerate()
@@ -360,44 +362,20 @@ impl Assessment {
                 correct,
             });
         }
-        let closing = attempt::Entity::update_many()
-            .col_expr(attempt::Column::Status, Expr::value(status.as_str()))
-            .col_expr(
-                attempt::Column::OpenKey,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(attempt::Column::ClosedAt, Expr::value(closed_at))
-            .col_expr(attempt::Column::CorrectCount, Expr::value(to_i32(right)))
-            .col_expr(attempt::Column::ScorePercent, Expr::value(to_i32(score)))
-            .col_expr(attempt::Column::Passed, Expr::value(passed))
-            .filter(attempt::Column::Id.eq(attempt.id))
-            .filter(attempt::Column::Status.eq(AttemptStatus::Open.as_str()));
-        let db = self.db.clone();
-        let user_id = attempt.user_id;
-        let written = self
-            .db
-            .writing(async move {
-                let txn = db.begin().await?;
-                if closing.exec(&txn).await?.rows_affected != 1 {
-                    txn.rollback().await?;
-                    return Ok::<_, AssessmentError>(None);
-                }
-                // Expired attempts are no evidence of anything.
-                let mastery_rose = status == AttemptStatus::Submitted
-                    && add_evidence(&txn, user_id, &graded, now).await?;
-                attempt_answer::Entity::insert_many(
-                    answers
-                        .iter()
-                        .cloned()
-                        .map(IntoActiveModel::into_active_model),
-                )
-                .exec_without_returning(&txn)
-                .await?;
-                txn.commit().await?;
-                Ok(Some((mastery_rose, answers)))
-            })
-            .await??;
-        let Some((mastery_rose, answers)) = written else {
+        let closing = Closing {
+            attempt_id: attempt.id,
+            user_id: attempt.user_id,
+            status,
+            closed_at,
+            correct_count: to_i32(right),
+            score_percent: to_i32(score),
+            passed,
+            graded,
+            answers,
+            at: now,
+        };
+        let closing = Arc::new(closing);
+        if !self.closer.write(closing.clone()).await? {
             // Another request closed it first: its result is the one stored.
             let attempt = attempt::Entity::find_by_id(attempt.id)
                 .one(&self.db)
@@ -408,7 +386,7 @@ impl Assessment {
                 mastery_rose: false,
                 answers: None,
             });
-        };
+        }
         // What was just written, without reading it back.
         let closed = attempt::Model {
             status: status.as_str().to_owned(),
@@ -422,7 +400,7 @@ impl Assessment {
         Ok(Closed {
             attempt: closed,
             mastery_rose,
-            answers: Some(answers),
+            answers: Some(closing.answers.clone()),
         })
     }
 

@@ -188,3 +188,24 @@ pub fn peak_memory_mb() -> f64 {
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
+
+/// CPU time this process (client and server) has used so far, on all its threads
+/// (Linux; `/proc` counts it in USER_HZ, 100 per second on every Linux ABI).
+pub fn cpu_time() -> std::time::Duration {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            // The command name may hold spaces: count fields after its closing ')'.
+            let fields: Vec<u64> = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .skip(11)
+                .take(2)
+                .filter_map(|f| f.parse().ok())
+                .collect();
+            Some(fields.iter().sum::<u64>())
+        })
+        .unwrap_or(0);
+    std::time::Duration::from_millis(ticks * 10)
+}

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use hocvuso_bench::{database, peak_memory_mb};
+use hocvuso_bench::{cpu_time, database, peak_memory_mb};
 use hocvuso_testkit::TestApp;
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
@@ -204,14 +204,18 @@ fn course_code(n: usize) -> String {
     format!("bench-quiz-{n}")
 }
 
-fn report(what: &str, count: usize, busy: Duration, latencies: &mut [Duration]) {
+fn report(what: &str, count: usize, busy: Duration, cpu: Duration, latencies: &mut [Duration]) {
     latencies.sort();
     println!(
-        "  {what}: {count} in {:.1} s: {:.0}/s; p50 {:.1} ms, p99 {:.1} ms",
+        "  {what}: {count} in {:.1} s: {:.0}/s; p50 {:.1} ms, p99 {:.1} ms; CPU {:.2} ms each (client and server), {:.0} % of the cores",
         busy.as_secs_f64(),
         count as f64 / busy.as_secs_f64(),
         percentile(latencies, 0.5),
         percentile(latencies, 0.99),
+        cpu.as_secs_f64() * 1000.0 / count.max(1) as f64,
+        cpu.as_secs_f64() * 100.0
+            / busy.as_secs_f64()
+            / std::thread::available_parallelism().map_or(1.0, |n| n.get() as f64),
     );
 }
 
@@ -267,8 +271,10 @@ async fn main() {
     // so submissions are timed on their own, under the same concurrency.
     let until = Instant::now() + Duration::from_secs(seconds);
     let (mut start_busy, mut submit_busy) = (Duration::ZERO, Duration::ZERO);
+    let (mut start_cpu, mut submit_cpu) = (Duration::ZERO, Duration::ZERO);
     let (mut start_latencies, mut submit_latencies) = (Vec::new(), Vec::new());
     while Instant::now() < until {
+        let cpu_before = cpu_time();
         let (busy, started) = phase(&learners, courses, |l: Learner, course| async move {
             let response = l
                 .client
@@ -293,6 +299,7 @@ async fn main() {
         })
         .await;
         start_busy += busy;
+        start_cpu += cpu_time().saturating_sub(cpu_before);
         let mut attempts = std::collections::HashMap::new();
         for (latency, (key, view)) in started {
             start_latencies.push(latency);
@@ -300,6 +307,7 @@ async fn main() {
             attempts.insert(key, (id, answers(&view)));
         }
         let attempts = std::sync::Arc::new(attempts);
+        let cpu_before = cpu_time();
         let (busy, submitted) = phase(&learners, courses, move |l: Learner, course| {
             let attempts = attempts.clone();
             async move {
@@ -321,6 +329,7 @@ async fn main() {
         })
         .await;
         submit_busy += busy;
+        submit_cpu += cpu_time().saturating_sub(cpu_before);
         submit_latencies.extend(submitted.into_iter().map(|(latency, ())| latency));
     }
     let database = database();
@@ -332,12 +341,14 @@ async fn main() {
         "quiz submissions",
         submit_latencies.len(),
         submit_busy,
+        submit_cpu,
         &mut submit_latencies,
     );
     report(
         "attempt starts",
         start_latencies.len(),
         start_busy,
+        start_cpu,
         &mut start_latencies,
     );
 }

@@ -5,9 +5,11 @@ use std::time::Duration;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DbErr};
 
+pub use group::{GroupWork, GroupWriter};
 pub use handle::{Db, WriteTxn};
 pub use sea_orm::DatabaseBackend;
 
+mod group;
 mod handle;
 
 #[derive(Debug, Clone)]
@@ -26,6 +28,8 @@ impl DbSettings {
         }
     }
 }
+
+const CHECK_IDLE_CONNECTIONS_AFTER: Duration = Duration::from_secs(30);
 
 /// Rows a SQLite connection's thread reads ahead of the task consuming them.
 const SQLITE_ROWS_IN_FLIGHT: usize = 1024;
@@ -47,8 +51,17 @@ pub async fn connect(settings: &DbSettings) -> Result<Db, DbErr> {
             .map_err(|e| DbErr::Custom(format!("cannot create the database folder: {e}")))?;
     }
     let pool = Database::connect(options(settings)).await?;
-    let sqlite = pool.get_database_backend() == DatabaseBackend::Sqlite;
-    Db::new(pool, sqlite, settings.acquire_timeout)
+    let writer = match (pool.get_database_backend(), path) {
+        (DatabaseBackend::Sqlite, Some(_)) => {
+            let mut one = options(settings);
+            one.max_connections(1);
+            Some(Database::connect(one).await?)
+        }
+        // Another connection to `:memory:` would open another database.
+        (DatabaseBackend::Sqlite, None) => Some(pool.clone()),
+        _ => None,
+    };
+    Db::new(pool, writer, settings.acquire_timeout)
 }
 
 fn options(settings: &DbSettings) -> ConnectOptions {
@@ -57,6 +70,10 @@ fn options(settings: &DbSettings) -> ConnectOptions {
         .max_connections(settings.max_connections)
         .min_connections(1)
         .acquire_timeout(settings.acquire_timeout)
+        // Pinging a connection on every checkout doubled the round trips of each
+        // statement; only a connection idle long enough to have been dropped (by the
+        // server, a proxy or a firewall) is checked first.
+        .test_before_acquire_if_idle_for(CHECK_IDLE_CONNECTIONS_AFTER)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)

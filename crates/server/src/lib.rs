@@ -65,6 +65,8 @@ pub enum StartError {
     Metrics(String),
     #[error("cannot set up the assistant's language model client: {0}")]
     Assistant(String),
+    #[error("cannot start the assessment service: {0}")]
+    Assessment(String),
 }
 
 /// Connects to the configured database.
@@ -132,7 +134,8 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             .map_err(|e| StartError::Keys(e.to_string()))?,
     );
     let courses = Courses::new(db.clone());
-    let assessment = Assessment::new(db.clone());
+    let assessment =
+        Assessment::new(db.clone()).map_err(|e| StartError::Assessment(e.to_string()))?;
     if settings.content.import_on_start && settings.content.dir.is_dir() {
         let report = curriculum::import(&courses, &assessment, &settings.content.dir)
             .await

@@ -61,7 +61,12 @@ async fn hand_made(
                 correct: *correct,
             })
             .collect();
-        crate::mastery::add_evidence(&t.db, user_id, &graded, closed_at)
+        let evidence = crate::mastery::Evidence {
+            user_id,
+            graded: &graded,
+            at: closed_at,
+        };
+        crate::mastery::add_evidence(&t.db, &[evidence])
             .await
             .expect("evidence");
     }
@@ -161,4 +166,69 @@ async fn a_submitted_quiz_becomes_evidence() {
     assert_eq!(mastery.iter().map(|m| m.evidence_count).sum::<u32>(), 10);
     // Every answer right, at least three per competency up to level 3: at least level 1.
     assert!(mastery.iter().all(|m| m.level >= 1), "{mastery:?}");
+}
+
+fn graded(answers: &[(&str, i32, bool)]) -> Vec<crate::mastery::Graded> {
+    answers
+        .iter()
+        .map(|(competency, level, correct)| crate::mastery::Graded {
+            competency: (*competency).to_owned(),
+            level: *level,
+            correct: *correct,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn evidence_added_as_a_group_tallies_as_one_attempt_at_a_time_would() {
+    use crate::mastery::{Evidence, add_evidence, raises};
+    let t = test_db().await;
+    let (learner, other, third) = (user(&t.db).await, user(&t.db).await, user(&t.db).await);
+    let at = now();
+    // The third learner stood at level 1 in 4.2 before the group.
+    let before = graded(&[("4.2", 1, true), ("4.2", 1, true)]);
+    assert!(raises(&t.db, third, &before).await.expect("raises"));
+    add_evidence(&t.db, &[Evidence { user_id: third, graded: &before, at }])
+        .await
+        .expect("alone");
+    assert!(
+        !raises(&t.db, third, &before).await.expect("raises"),
+        "the same again keeps level 1"
+    );
+
+    let two_right = graded(&[("4.2", 1, true), ("4.2", 1, true)]);
+    let one_right = graded(&[("4.2", 2, true)]);
+    let wrong = graded(&[("4.2", 2, false), ("1.1", 1, false)]);
+    let level_two = graded(&[("4.2", 2, true), ("4.2", 2, true)]);
+    assert!(raises(&t.db, third, &level_two).await.expect("raises"));
+    assert!(!raises(&t.db, other, &one_right).await.expect("one is not enough"));
+    assert!(!raises(&t.db, other, &wrong).await.expect("wrong answers"));
+    let group = [
+        Evidence { user_id: learner, graded: &two_right, at },
+        // The same learner twice in one group, and the same competency and level.
+        Evidence { user_id: learner, graded: &two_right, at },
+        Evidence { user_id: other, graded: &one_right, at },
+        Evidence { user_id: other, graded: &wrong, at },
+        Evidence { user_id: third, graded: &level_two, at },
+    ];
+    add_evidence(&t.db, &group).await.expect("group");
+
+    let levels = |mastery: Vec<CompetencyMastery>| -> Vec<(String, u32, u32)> {
+        mastery
+            .into_iter()
+            .map(|m| (m.competency, m.level, m.evidence_count))
+            .collect()
+    };
+    assert_eq!(
+        levels(t.service.mastery(learner).await.expect("learner")),
+        [("4.2".to_owned(), 1, 4)]
+    );
+    assert_eq!(
+        levels(t.service.mastery(other).await.expect("other")),
+        [("1.1".to_owned(), 0, 1), ("4.2".to_owned(), 0, 2)]
+    );
+    assert_eq!(
+        levels(t.service.mastery(third).await.expect("third")),
+        [("4.2".to_owned(), 2, 4)]
+    );
 }

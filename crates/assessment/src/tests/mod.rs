@@ -76,7 +76,7 @@ pub async fn test_db() -> TestDb {
         }
     }
     TestDb {
-        service: Assessment::new(db.clone()),
+        service: Assessment::new(db.clone()).expect("assessment"),
         db,
         _database: database,
         _dir: dir,

@@ -8,6 +8,11 @@
 //! queued on a busy HTTP worker. Reads never wait for either (WAL mode: readers see the
 //! last commit). On PostgreSQL, which locks rows, writes go straight to the pool.
 //!
+//! On SQLite, writes also have a connection of their own. A connection that finds the
+//! database changed by another since its last read empties its page cache; the one
+//! connection that makes every change never has to, so the pages writes walk stay in
+//! its memory.
+//!
 //! A write transaction holds the turn until it ends: inside one, every write must go
 //! through the transaction, never through the handle, which would wait for itself
 //! (until the acquire timeout turns that into an error).
@@ -35,6 +40,8 @@ pub struct Db {
 /// Where SQLite's writes run, one at a time.
 #[derive(Debug)]
 struct Writer {
+    /// The connection every write uses.
+    connection: DatabaseConnection,
     turn: Arc<Mutex<()>>,
     thread: Handle,
     /// Dropped with the last handle, which ends the thread.
@@ -42,7 +49,7 @@ struct Writer {
 }
 
 impl Writer {
-    fn start() -> Result<Self, DbErr> {
+    fn start(connection: DatabaseConnection) -> Result<Self, DbErr> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -58,6 +65,7 @@ impl Writer {
             })
             .map_err(|e| DbErr::Custom(format!("cannot start the database writer: {e}")))?;
         Ok(Self {
+            connection,
             turn: Arc::new(Mutex::new(())),
             thread,
             _stop: stop,
@@ -74,21 +82,23 @@ pub struct WriteTxn {
 }
 
 impl Db {
-    /// A handle on `pool`; `sqlite` makes writes take turns on a thread of their own.
+    /// A handle on `pool`. With a `writer` connection (SQLite), writes take turns on it,
+    /// on a thread of their own; without one, everything goes to the pool.
     pub fn new(
         pool: DatabaseConnection,
-        sqlite: bool,
+        writer: Option<DatabaseConnection>,
         acquire_timeout: Duration,
     ) -> Result<Self, DbErr> {
         Ok(Self {
             pool,
-            writer: if sqlite {
-                Some(Arc::new(Writer::start()?))
-            } else {
-                None
-            },
+            writer: writer.map(Writer::start).transpose()?.map(Arc::new),
             acquire_timeout,
         })
+    }
+
+    /// Where writes go: the writer's connection, or the pool.
+    fn for_writes(&self) -> &DatabaseConnection {
+        self.writer.as_ref().map_or(&self.pool, |w| &w.connection)
     }
 
     /// The pool itself, for schema migrations (run before anything else writes).
@@ -121,7 +131,7 @@ impl Db {
     pub async fn begin(&self) -> Result<WriteTxn, DbErr> {
         let turn = self.turn().await?;
         Ok(WriteTxn {
-            txn: self.pool.begin().await?,
+            txn: self.for_writes().begin().await?,
             _turn: turn,
         })
     }
@@ -149,7 +159,7 @@ impl Db {
         let db = self.clone();
         self.writing(async move {
             let _turn = db.turn().await?;
-            run(db.pool.clone()).await
+            run(db.for_writes().clone()).await
         })
         .await?
     }
