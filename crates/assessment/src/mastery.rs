@@ -101,13 +101,16 @@ fn sums<'a>(graded: &'a [Graded]) -> Sums<'a> {
     sums
 }
 
+/// Answers, right answers, and when the latest came in.
+type Total = (i32, i32, DateTime<Utc>);
+
 /// Adds submitted attempts' answers to their learners' tallies, inside the transaction
 /// that closes them, with one statement for all of them.
 pub(crate) async fn add_evidence(
     db: &impl ConnectionTrait,
     evidence: &[Evidence<'_>],
 ) -> Result<(), AssessmentError> {
-    let mut totals: BTreeMap<(Uuid, &str, i32), (i32, i32, DateTime<Utc>)> = BTreeMap::new();
+    let mut totals: BTreeMap<(Uuid, &str, i32), Total> = BTreeMap::new();
     for e in evidence {
         for ((competency, level), (answered, correct)) in sums(e.graded) {
             let total = totals
@@ -122,16 +125,18 @@ pub(crate) async fn add_evidence(
         return Ok(());
     }
     // In key order, so that concurrent groups (on PostgreSQL) lock rows in one order.
-    let rows = totals.iter().map(|((user_id, competency, level), (answered, correct, at))| {
-        mastery_tally::ActiveModel {
-            user_id: Set(*user_id),
-            competency: Set((*competency).to_owned()),
-            level: Set(*level),
-            answered: Set(*answered),
-            correct: Set(*correct),
-            updated_at: Set(*at),
-        }
-    });
+    let rows = totals
+        .iter()
+        .map(|((user_id, competency, level), (answered, correct, at))| {
+            mastery_tally::ActiveModel {
+                user_id: Set(*user_id),
+                competency: Set((*competency).to_owned()),
+                level: Set(*level),
+                answered: Set(*answered),
+                correct: Set(*correct),
+                updated_at: Set(*at),
+            }
+        });
     mastery_tally::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([

@@ -339,8 +339,8 @@ impl Assessment {
             })
             .collect();
         // Expired attempts are no evidence of anything.
-        let mastery_rose =
-            status == AttemptStatus::Submitted && raises(&self.db, attempt.user_id, &graded).await?;
+        let mastery_rose = status == AttemptStatus::Submitted
+            && raises(&self.db, attempt.user_id, &graded).await?;
         let mut answers = Vec::with_capacity(total);
         for (position, ((item, response), correct)) in
             items.iter().zip(&responses).zip(correct).enumerate()

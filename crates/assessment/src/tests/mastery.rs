@@ -188,9 +188,16 @@ async fn evidence_added_as_a_group_tallies_as_one_attempt_at_a_time_would() {
     // The third learner stood at level 1 in 4.2 before the group.
     let before = graded(&[("4.2", 1, true), ("4.2", 1, true)]);
     assert!(raises(&t.db, third, &before).await.expect("raises"));
-    add_evidence(&t.db, &[Evidence { user_id: third, graded: &before, at }])
-        .await
-        .expect("alone");
+    add_evidence(
+        &t.db,
+        &[Evidence {
+            user_id: third,
+            graded: &before,
+            at,
+        }],
+    )
+    .await
+    .expect("alone");
     assert!(
         !raises(&t.db, third, &before).await.expect("raises"),
         "the same again keeps level 1"
@@ -201,15 +208,39 @@ async fn evidence_added_as_a_group_tallies_as_one_attempt_at_a_time_would() {
     let wrong = graded(&[("4.2", 2, false), ("1.1", 1, false)]);
     let level_two = graded(&[("4.2", 2, true), ("4.2", 2, true)]);
     assert!(raises(&t.db, third, &level_two).await.expect("raises"));
-    assert!(!raises(&t.db, other, &one_right).await.expect("one is not enough"));
+    assert!(
+        !raises(&t.db, other, &one_right)
+            .await
+            .expect("one is not enough")
+    );
     assert!(!raises(&t.db, other, &wrong).await.expect("wrong answers"));
     let group = [
-        Evidence { user_id: learner, graded: &two_right, at },
+        Evidence {
+            user_id: learner,
+            graded: &two_right,
+            at,
+        },
         // The same learner twice in one group, and the same competency and level.
-        Evidence { user_id: learner, graded: &two_right, at },
-        Evidence { user_id: other, graded: &one_right, at },
-        Evidence { user_id: other, graded: &wrong, at },
-        Evidence { user_id: third, graded: &level_two, at },
+        Evidence {
+            user_id: learner,
+            graded: &two_right,
+            at,
+        },
+        Evidence {
+            user_id: other,
+            graded: &one_right,
+            at,
+        },
+        Evidence {
+            user_id: other,
+            graded: &wrong,
+            at,
+        },
+        Evidence {
+            user_id: third,
+            graded: &level_two,
+            at,
+        },
     ];
     add_evidence(&t.db, &group).await.expect("group");
 
