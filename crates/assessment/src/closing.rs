@@ -43,10 +43,10 @@ pub(crate) struct Closing {
     pub correct_count: i32,
     pub score_percent: i32,
     pub passed: Option<bool>,
-    /// Evidence of mastery; none for an expired attempt.
+    /// Evidence of mastery, added only when the attempt was submitted (an expired
+    /// attempt is no evidence; its close time is its deadline, not now).
     pub graded: Vec<Graded>,
     pub answers: Vec<attempt_answer::Model>,
-    pub at: Timestamp,
 }
 
 /// Whether this closing closed the attempt: `false` when it was closed already (by
@@ -148,7 +148,7 @@ impl GroupWork for Closer {
             .map(|c| Evidence {
                 user_id: c.user_id,
                 graded: &c.graded,
-                at: c.at,
+                at: c.closed_at,
             })
             .collect();
         add_evidence(txn, &evidence).await?;
