@@ -13,6 +13,7 @@ mod m20261129_000007_mastery_tallies;
 mod m20261129_000008_certification;
 mod m20261129_000009_administration;
 mod m20261129_000010_assistant;
+mod m20261129_000011_attempt_standing;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_certification::Migration),
             Box::new(m20261129_000009_administration::Migration),
             Box::new(m20261129_000010_assistant::Migration),
+            Box::new(m20261129_000011_attempt_standing::Migration),
         ]
     }
 }

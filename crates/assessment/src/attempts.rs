@@ -8,7 +8,10 @@
 
 use chrono::TimeDelta;
 use hocvuso_kernel::time::{Timestamp, now};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, Func, NullOrdering, Order};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use uuid::Uuid;
 use validator::Validate;
 
@@ -29,6 +32,12 @@ struct ClosedAttempt {
     closed_at: Option<Timestamp>,
     score_percent: Option<i32>,
     passed: Option<bool>,
+}
+
+#[derive(FromQueryResult)]
+struct Finished {
+    count: i64,
+    last_closed_at: Option<Timestamp>,
 }
 
 /// The final-quiz attempt that counts for a course under its grading method.
@@ -81,11 +90,13 @@ impl Assessment {
                 return view(&open, now);
             }
         }
-        let closed = self.closed_attempts(user_id, course_id).await?;
-        if settings.max_attempts > 0 && closed.len() >= settings.max_attempts as usize {
+        let finished = self.finished(user_id, course_id).await?;
+        if settings.max_attempts > 0 && finished.count >= i64::from(settings.max_attempts) {
             return Err(AssessmentError::AttemptLimitReached);
         }
-        if let Some(until) = cooldown_end(&closed, settings.cooldown_minutes)
+        if let Some(until) = finished
+            .last_closed_at
+            .and_then(|last| cooldown_after(last, settings.cooldown_minutes))
             && now < until
         {
             let wait = u64::try_from((until - now).num_milliseconds()).unwrap_or(0);
@@ -245,8 +256,26 @@ impl Assessment {
         course_id: Uuid,
     ) -> Result<Option<CountedAttempt>, AssessmentError> {
         let grading = self.stored_settings(course_id).await?.grading;
-        let closed = self.closed_attempts(user_id, course_id).await?;
-        Ok(counted(grading, &closed).map(|a| CountedAttempt {
+        let finished = closed(user_id, course_id);
+        // As [`counted`] picks from the whole list.
+        let best_first = match grading {
+            Grading::Highest => finished
+                .order_by_with_nulls(
+                    attempt::Column::ScorePercent,
+                    Order::Desc,
+                    NullOrdering::Last,
+                )
+                .order_by_asc(attempt::Column::ClosedAt)
+                .order_by_asc(attempt::Column::Id),
+            Grading::Last => finished
+                .order_by_desc(attempt::Column::ClosedAt)
+                .order_by_desc(attempt::Column::Id),
+        };
+        let found = best_first
+            .into_model::<ClosedAttempt>()
+            .one(&self.db)
+            .await?;
+        Ok(found.map(|a| CountedAttempt {
             attempt_id: a.id,
             score_percent: a
                 .score_percent
@@ -263,23 +292,31 @@ impl Assessment {
         user_id: Uuid,
         course_id: Uuid,
     ) -> Result<Vec<ClosedAttempt>, AssessmentError> {
-        Ok(attempt::Entity::find()
-            .select_only()
-            .columns([
-                attempt::Column::Id,
-                attempt::Column::ClosedAt,
-                attempt::Column::ScorePercent,
-                attempt::Column::Passed,
-            ])
-            .filter(attempt::Column::UserId.eq(user_id))
-            .filter(attempt::Column::CourseId.eq(course_id))
-            .filter(attempt::Column::Kind.eq(AttemptKind::Final.as_str()))
-            .filter(attempt::Column::ClosedAt.is_not_null())
+        Ok(closed(user_id, course_id)
             .order_by_asc(attempt::Column::ClosedAt)
             .order_by_asc(attempt::Column::Id)
             .into_model::<ClosedAttempt>()
             .all(&self.db)
             .await?)
+    }
+
+    /// How many final-quiz attempts a learner finished, and when the last one ended:
+    /// what a start's limits need, in one row however many there were.
+    async fn finished(&self, user_id: Uuid, course_id: Uuid) -> Result<Finished, AssessmentError> {
+        let found = closed(user_id, course_id)
+            .select_only()
+            .expr_as(Func::count(Expr::col(attempt::Column::Id)), "count")
+            .expr_as(
+                Func::max(Expr::col(attempt::Column::ClosedAt)),
+                "last_closed_at",
+            )
+            .into_model::<Finished>()
+            .one(&self.db)
+            .await?;
+        Ok(found.unwrap_or(Finished {
+            count: 0,
+            last_closed_at: None,
+        }))
     }
 
     /// Draws an attempt again from its seed over its recorded pool, for an audit: the
@@ -341,10 +378,27 @@ impl Assessment {
 
 /// When the wait after the latest finished attempt ends.
 fn cooldown_end(closed: &[ClosedAttempt], cooldown_minutes: u32) -> Option<Timestamp> {
-    closed
-        .iter()
-        .filter_map(|a| a.closed_at)
-        .max()
-        .map(|last| last + TimeDelta::minutes(i64::from(cooldown_minutes)))
-        .filter(|_| cooldown_minutes > 0)
+    let last = closed.iter().filter_map(|a| a.closed_at).max()?;
+    cooldown_after(last, cooldown_minutes)
+}
+
+fn cooldown_after(last_closed_at: Timestamp, cooldown_minutes: u32) -> Option<Timestamp> {
+    (cooldown_minutes > 0).then(|| last_closed_at + TimeDelta::minutes(i64::from(cooldown_minutes)))
+}
+
+/// A learner's finished attempts at a course's final quiz, as a query to narrow down.
+/// An index holds every column asked of it (see the `attempt_standing` migration).
+fn closed(user_id: Uuid, course_id: Uuid) -> Select<attempt::Entity> {
+    attempt::Entity::find()
+        .select_only()
+        .columns([
+            attempt::Column::Id,
+            attempt::Column::ClosedAt,
+            attempt::Column::ScorePercent,
+            attempt::Column::Passed,
+        ])
+        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::CourseId.eq(course_id))
+        .filter(attempt::Column::Kind.eq(AttemptKind::Final.as_str()))
+        .filter(attempt::Column::ClosedAt.is_not_null())
 }

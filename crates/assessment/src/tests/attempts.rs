@@ -380,6 +380,9 @@ async fn the_grading_method_picks_the_attempt_that_counts() {
     assert_eq!(highest.grading, Grading::Highest);
     assert_eq!(highest.counted_attempt_id, Some(ids[0]));
     assert!(highest.passed);
+    let counted = t.service.counted_attempt(learner, course_id).await;
+    let counted = counted.expect("counted").expect("one counts");
+    assert_eq!((counted.attempt_id, counted.passed), (ids[0], true));
     assert_eq!(highest.attempts_left, None, "unlimited");
     assert!(highest.can_start);
 
@@ -401,6 +404,29 @@ async fn the_grading_method_picks_the_attempt_that_counts() {
     assert_eq!(standing.counted_attempt_id, Some(ids[1]));
     assert_eq!(standing.score_percent, Some(0));
     assert!(!standing.passed);
+    let counted = t.service.counted_attempt(learner, course_id).await;
+    let counted = counted.expect("counted").expect("one counts");
+    assert_eq!((counted.attempt_id, counted.score_percent), (ids[1], 0));
+
+    // A later attempt as good as the best: under "highest", the earlier one still counts.
+    let view = t
+        .service
+        .start_attempt_at(learner, course_id, &rules, at)
+        .await
+        .expect("start");
+    let right = right_answers(&t, view.id).await;
+    t.service
+        .submit_attempt_at(learner, view.id, &submission(right), at)
+        .await
+        .expect("submit");
+    t.service
+        .set_quiz_settings(course_id, &crate::dto::QuizSettingsUpdate::default())
+        .await
+        .expect("settings");
+    let standing = t.service.course_result_at(learner, course_id, at).await;
+    assert_eq!(standing.expect("standing").counted_attempt_id, Some(ids[0]));
+    let counted = t.service.counted_attempt(learner, course_id).await;
+    assert_eq!(counted.expect("counted").expect("one").attempt_id, ids[0]);
 
     last.question_count = 0;
     let err = t
