@@ -88,6 +88,8 @@ async fn main() {
     let records: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(10_000);
     let tasks: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(16);
     let app = TestApp::spawn_with(|s| {
+        // As in production: a worker per core (the test harness's default is one).
+        s.http.workers = None;
         s.content.import_on_start = true;
         s.database.max_connections = 16;
         s.rate_limits.verify_code_per_minute = u32::MAX;
