@@ -228,13 +228,7 @@ impl Assessment {
             passed: Set(None),
         };
         match row.insert(&self.db).await {
-            Ok(row) => {
-                self.cache
-                    .open_attempts
-                    .insert(row.id, std::sync::Arc::new(row.clone()))
-                    .await;
-                Ok(row)
-            }
+            Ok(row) => Ok(row),
             Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => self
                 .open_attempt(&new.open_key)
                 .await?
@@ -266,12 +260,7 @@ impl Assessment {
         submission: &Submission,
         now: Timestamp,
     ) -> Result<Closed, AssessmentError> {
-        let attempt = match self.cache.open_attempts.get(&attempt_id).await {
-            Some(open) if open.user_id == user_id && open.kind == kind.as_str() => {
-                open.as_ref().clone()
-            }
-            _ => self.owned_attempt(user_id, attempt_id, kind).await?,
-        };
+        let attempt = self.owned_attempt(user_id, attempt_id, kind).await?;
         match status(&attempt)? {
             AttemptStatus::Submitted => {
                 return Ok(Closed {
@@ -385,9 +374,7 @@ impl Assessment {
             answers,
         };
         let closing = Arc::new(closing);
-        let closed_now = self.closer.write(closing.clone()).await?;
-        self.cache.open_attempts.invalidate(&attempt.id).await;
-        if !closed_now {
+        if !self.closer.write(closing.clone()).await? {
             // Another request closed it first: its result is the one stored.
             let attempt = attempt::Entity::find_by_id(attempt.id)
                 .one(&self.db)

@@ -646,33 +646,3 @@ async fn a_submission_tells_whether_it_raised_a_mastery_level() {
     }
     assert!(rose.contains(&true) && rose.contains(&false), "{rose:?}");
 }
-
-#[tokio::test]
-async fn an_attempt_closed_by_another_server_is_not_graded_again_from_memory() {
-    let t = test_db().await;
-    let course_id = demo_course(&t).await;
-    let learner = user(&t.db).await;
-    let view = t
-        .service
-        .start_attempt(learner, course_id, &settings())
-        .await
-        .expect("start");
-    // A second server of the deployment: same database, its own memory.
-    let other = crate::Assessment::new(t.db.clone()).expect("second server");
-    let first = other
-        .submit_attempt(learner, view.id, &submission(Vec::new()))
-        .await
-        .expect("submitted there");
-    assert_eq!(first.correct_count, 0);
-    let right = right_answers(&t, view.id).await;
-    let here = t
-        .service
-        .submit_attempt(learner, view.id, &submission(right))
-        .await
-        .expect("submitted here");
-    assert_eq!(
-        here.correct_count, 0,
-        "the stored result, not a second grading"
-    );
-    assert_eq!(here.closed_at, first.closed_at);
-}
