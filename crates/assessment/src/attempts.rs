@@ -29,7 +29,6 @@ use crate::{Assessment, AssessmentError};
 #[derive(FromQueryResult)]
 struct ClosedAttempt {
     id: Uuid,
-    closed_at: Option<Timestamp>,
     score_percent: Option<i32>,
     passed: Option<bool>,
 }
@@ -45,15 +44,6 @@ pub struct CountedAttempt {
     pub attempt_id: Uuid,
     pub score_percent: u32,
     pub passed: bool,
-}
-
-/// Ties go to the earlier attempt: `max_by_key` keeps the last maximum, so walk from
-/// the latest.
-fn counted(grading: Grading, closed: &[ClosedAttempt]) -> Option<&ClosedAttempt> {
-    match grading {
-        Grading::Highest => closed.iter().rev().max_by_key(|a| a.score_percent),
-        Grading::Last => closed.last(),
-    }
 }
 
 /// A graded final-quiz submission.
@@ -224,12 +214,14 @@ impl Assessment {
             None => None,
         }
         .filter(|a| a.status == AttemptStatus::Open.as_str());
-        let closed = self.closed_attempts(user_id, course_id).await?;
-        let counted = counted(settings.grading, &closed);
-        let used = u32::try_from(closed.len()).unwrap_or(u32::MAX);
+        let finished = self.finished(user_id, course_id).await?;
+        let counted = self.counted(user_id, course_id, settings.grading).await?;
+        let used = u32::try_from(finished.count).unwrap_or(u32::MAX);
         let attempts_left =
             (settings.max_attempts > 0).then(|| settings.max_attempts.saturating_sub(used));
-        let next_attempt_at = cooldown_end(&closed, settings.cooldown_minutes)
+        let next_attempt_at = finished
+            .last_closed_at
+            .and_then(|last| cooldown_after(last, settings.cooldown_minutes))
             .filter(|until| *until > now && attempts_left != Some(0));
         Ok(CourseResult {
             course_id,
@@ -237,8 +229,9 @@ impl Assessment {
             attempts_used: used,
             max_attempts: settings.max_attempts,
             attempts_left,
-            counted_attempt_id: counted.map(|a| a.id),
+            counted_attempt_id: counted.as_ref().map(|a| a.id),
             score_percent: counted
+                .as_ref()
                 .and_then(|a| a.score_percent)
                 .and_then(|s| u32::try_from(s).ok()),
             passed: counted.and_then(|a| a.passed).unwrap_or(false),
@@ -256,8 +249,30 @@ impl Assessment {
         course_id: Uuid,
     ) -> Result<Option<CountedAttempt>, AssessmentError> {
         let grading = self.stored_settings(course_id).await?.grading;
-        let finished = closed(user_id, course_id);
-        // As [`counted`] picks from the whole list.
+        let found = self.counted(user_id, course_id, grading).await?;
+        Ok(found.map(|a| CountedAttempt {
+            attempt_id: a.id,
+            score_percent: a
+                .score_percent
+                .and_then(|s| u32::try_from(s).ok())
+                .unwrap_or(0),
+            passed: a.passed.unwrap_or(false),
+        }))
+    }
+
+    /// The finished attempt that counts under `grading`: the best score, the earlier of
+    /// equals; or the last.
+    async fn counted(
+        &self,
+        user_id: Uuid,
+        course_id: Uuid,
+        grading: Grading,
+    ) -> Result<Option<ClosedAttempt>, AssessmentError> {
+        let finished = closed(user_id, course_id).columns([
+            attempt::Column::Id,
+            attempt::Column::ScorePercent,
+            attempt::Column::Passed,
+        ]);
         let best_first = match grading {
             Grading::Highest => finished
                 .order_by_with_nulls(
@@ -271,32 +286,9 @@ impl Assessment {
                 .order_by_desc(attempt::Column::ClosedAt)
                 .order_by_desc(attempt::Column::Id),
         };
-        let found = best_first
+        Ok(best_first
             .into_model::<ClosedAttempt>()
             .one(&self.db)
-            .await?;
-        Ok(found.map(|a| CountedAttempt {
-            attempt_id: a.id,
-            score_percent: a
-                .score_percent
-                .and_then(|s| u32::try_from(s).ok())
-                .unwrap_or(0),
-            passed: a.passed.unwrap_or(false),
-        }))
-    }
-
-    /// Finished final-quiz attempts, oldest first: only what standing and limits need,
-    /// not the drawn questions each attempt row carries.
-    async fn closed_attempts(
-        &self,
-        user_id: Uuid,
-        course_id: Uuid,
-    ) -> Result<Vec<ClosedAttempt>, AssessmentError> {
-        Ok(closed(user_id, course_id)
-            .order_by_asc(attempt::Column::ClosedAt)
-            .order_by_asc(attempt::Column::Id)
-            .into_model::<ClosedAttempt>()
-            .all(&self.db)
             .await?)
     }
 
@@ -304,7 +296,6 @@ impl Assessment {
     /// what a start's limits need, in one row however many there were.
     async fn finished(&self, user_id: Uuid, course_id: Uuid) -> Result<Finished, AssessmentError> {
         let found = closed(user_id, course_id)
-            .select_only()
             .expr_as(Func::count(Expr::col(attempt::Column::Id)), "count")
             .expr_as(
                 Func::max(Expr::col(attempt::Column::ClosedAt)),
@@ -377,26 +368,15 @@ impl Assessment {
 }
 
 /// When the wait after the latest finished attempt ends.
-fn cooldown_end(closed: &[ClosedAttempt], cooldown_minutes: u32) -> Option<Timestamp> {
-    let last = closed.iter().filter_map(|a| a.closed_at).max()?;
-    cooldown_after(last, cooldown_minutes)
-}
-
 fn cooldown_after(last_closed_at: Timestamp, cooldown_minutes: u32) -> Option<Timestamp> {
     (cooldown_minutes > 0).then(|| last_closed_at + TimeDelta::minutes(i64::from(cooldown_minutes)))
 }
 
-/// A learner's finished attempts at a course's final quiz, as a query to narrow down.
-/// An index holds every column asked of it (see the `attempt_standing` migration).
+/// A learner's finished attempts at a course's final quiz, selecting nothing yet. An
+/// index holds every column the callers ask (see the `attempt_standing` migration).
 fn closed(user_id: Uuid, course_id: Uuid) -> Select<attempt::Entity> {
     attempt::Entity::find()
         .select_only()
-        .columns([
-            attempt::Column::Id,
-            attempt::Column::ClosedAt,
-            attempt::Column::ScorePercent,
-            attempt::Column::Passed,
-        ])
         .filter(attempt::Column::UserId.eq(user_id))
         .filter(attempt::Column::CourseId.eq(course_id))
         .filter(attempt::Column::Kind.eq(AttemptKind::Final.as_str()))
