@@ -6,9 +6,10 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DbErr};
 
 pub use group::{GroupWork, GroupWriter};
-pub use handle::{Db, WriteTxn};
+pub use handle::{Db, SqliteWriter, WriteTxn};
 pub use sea_orm::DatabaseBackend;
 
+mod checkpoint;
 mod group;
 mod handle;
 
@@ -50,21 +51,31 @@ pub async fn connect(settings: &DbSettings) -> Result<Db, DbErr> {
         std::fs::create_dir_all(folder)
             .map_err(|e| DbErr::Custom(format!("cannot create the database folder: {e}")))?;
     }
-    let pool = Database::connect(options(settings)).await?;
+    let pool = Database::connect(options(settings, &[])).await?;
     let writer = match (pool.get_database_backend(), path) {
         (DatabaseBackend::Sqlite, Some(_)) => {
-            let mut one = options(settings);
+            let mut one = options(settings, &[checkpoint::NO_AUTOMATIC_CHECKPOINT]);
             one.max_connections(1);
-            Some(Database::connect(one).await?)
+            let mut checkpoints = options(settings, &[checkpoint::SHORT_WAIT_FOR_READERS]);
+            checkpoints.max_connections(1);
+            Some(SqliteWriter {
+                connection: Database::connect(one).await?,
+                checkpoints: Some(Database::connect(checkpoints).await?),
+            })
         }
-        // Another connection to `:memory:` would open another database.
-        (DatabaseBackend::Sqlite, None) => Some(pool.clone()),
+        // Another connection to `:memory:` would open another database (which keeps no
+        // log to checkpoint).
+        (DatabaseBackend::Sqlite, None) => Some(SqliteWriter {
+            connection: pool.clone(),
+            checkpoints: None,
+        }),
         _ => None,
     };
     Db::new(pool, writer, settings.acquire_timeout)
 }
 
-fn options(settings: &DbSettings) -> ConnectOptions {
+/// `pragmas` are set on each of the connections, after the common ones.
+fn options(settings: &DbSettings, pragmas: &'static [(&str, &str)]) -> ConnectOptions {
     let mut options = ConnectOptions::new(settings.url.clone());
     options
         .max_connections(settings.max_connections)
@@ -76,7 +87,8 @@ fn options(settings: &DbSettings) -> ConnectOptions {
         .test_before_acquire_if_idle_for(CHECK_IDLE_CONNECTIONS_AFTER)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
-            opts.create_if_missing(true)
+            let opts = opts
+                .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
@@ -84,7 +96,10 @@ fn options(settings: &DbSettings) -> ConnectOptions {
                 // Each connection's thread hands rows over through a bounded channel;
                 // with sqlx's 50, a long read (an export's page of 1,000) stops and
                 // wakes the reader every 50 rows.
-                .row_buffer_size(SQLITE_ROWS_IN_FLIGHT)
+                .row_buffer_size(SQLITE_ROWS_IN_FLIGHT);
+            pragmas
+                .iter()
+                .fold(opts, |opts, (key, value)| opts.pragma(*key, *value))
         });
     options
 }
@@ -100,6 +115,9 @@ fn sqlite_file(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
     use super::*;
     use sea_orm::{ConnectionTrait, Statement};
 
@@ -138,6 +156,95 @@ mod tests {
         assert_eq!(pragma("PRAGMA journal_mode").await, "wal");
         assert_eq!(pragma("PRAGMA foreign_keys").await, "1");
         assert_eq!(pragma("PRAGMA busy_timeout").await, "10000");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_log_is_copied_back_by_the_checkpointer_not_by_commits() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("w.db");
+        let db = connect(&DbSettings::new(format!("sqlite://{}", file.display())))
+            .await
+            .expect("connects");
+        let autocheckpoint = db
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                "PRAGMA wal_autocheckpoint",
+            ))
+            .await
+            .expect("query")
+            .expect("row")
+            .try_get_by_index::<i64>(0)
+            .expect("pages");
+        assert_eq!(autocheckpoint, 0, "the writer's commits never checkpoint");
+        db.execute_unprepared("CREATE TABLE blobs (b BLOB NOT NULL)")
+            .await
+            .expect("table");
+        // 2 MB: well under the 1,000 pages at which a commit would have checkpointed.
+        db.execute_unprepared(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) \
+             INSERT INTO blobs SELECT randomblob(4000) FROM n",
+        )
+        .await
+        .expect("insert");
+        let copied_back = || std::fs::metadata(&file).map_or(0, |m| m.len()) > 2_000_000;
+        let waited = std::time::Instant::now();
+        while !copied_back() && waited.elapsed() < Duration::from_secs(10) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(
+            copied_back(),
+            "the checkpointer copied the log into the file"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_log_starts_over_under_a_steady_load_of_writes_and_reads() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("w.db");
+        let db = connect(&DbSettings::new(format!("sqlite://{}", file.display())))
+            .await
+            .expect("connects");
+        db.execute_unprepared("CREATE TABLE blobs (b BLOB NOT NULL)")
+            .await
+            .expect("table");
+        let reading = Arc::new(AtomicBool::new(true));
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let (db, reading) = (db.clone(), reading.clone());
+                tokio::spawn(async move {
+                    while reading.load(Ordering::Relaxed) {
+                        db.query_one_raw(Statement::from_string(
+                            DatabaseBackend::Sqlite,
+                            "SELECT max(rowid) FROM blobs",
+                        ))
+                        .await
+                        .expect("read");
+                    }
+                })
+            })
+            .collect();
+        let writing = std::time::Instant::now();
+        while writing.elapsed() < Duration::from_secs(3) {
+            db.execute_unprepared(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 125) \
+                 INSERT INTO blobs SELECT randomblob(4000) FROM n",
+            )
+            .await
+            .expect("insert");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        reading.store(false, Ordering::Relaxed);
+        for reader in readers {
+            reader.await.expect("reader");
+        }
+        // The log's header counts the times it started over (big-endian, bytes 12..16).
+        let log = std::fs::read(dir.path().join("w.db-wal")).expect("log");
+        let restarts = log
+            .get(12..16)
+            .and_then(|bytes| bytes.try_into().ok())
+            .map(u32::from_be_bytes)
+            .expect("header");
+        assert!(restarts >= 2, "the log started over {restarts} times");
     }
 
     async fn counter(dir: &tempfile::TempDir, acquire_timeout: Duration) -> Db {

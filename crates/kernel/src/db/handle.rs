@@ -11,7 +11,9 @@
 //! On SQLite, writes also have a connection of their own. A connection that finds the
 //! database changed by another since its last read empties its page cache; the one
 //! connection that makes every change never has to, so the pages writes walk stay in
-//! its memory.
+//! its memory. Its commits never copy the log back into the database file: one more
+//! connection, used for nothing else, does, on the writer's thread (see
+//! [`super::checkpoint`]).
 //!
 //! A write transaction holds the turn until it ends: inside one, every write must go
 //! through the transaction, never through the handle, which would wait for itself
@@ -37,6 +39,14 @@ pub struct Db {
     acquire_timeout: Duration,
 }
 
+/// SQLite's connections for writing: the one every write uses, and the one that
+/// checkpoints its log (none for an in-memory database).
+#[derive(Debug)]
+pub struct SqliteWriter {
+    pub connection: DatabaseConnection,
+    pub checkpoints: Option<DatabaseConnection>,
+}
+
 /// Where SQLite's writes run, one at a time.
 #[derive(Debug)]
 struct Writer {
@@ -49,24 +59,40 @@ struct Writer {
 }
 
 impl Writer {
-    fn start(connection: DatabaseConnection) -> Result<Self, DbErr> {
+    fn start(connections: SqliteWriter) -> Result<Self, DbErr> {
+        let SqliteWriter {
+            connection,
+            checkpoints,
+        } = connections;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| DbErr::Custom(format!("cannot start the database writer: {e}")))?;
         let thread = runtime.handle().clone();
+        let turn = Arc::new(Mutex::new(()));
+        let checkpoint_turn = turn.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         std::thread::Builder::new()
             .name("hocvuso-db-writer".into())
             .spawn(move || {
                 runtime.block_on(async {
-                    let _ = stopped.await;
+                    match checkpoints {
+                        Some(checkpoints) => {
+                            tokio::select! {
+                                _ = stopped => {}
+                                () = super::checkpoint::run(checkpoints, checkpoint_turn) => {}
+                            }
+                        }
+                        None => {
+                            let _ = stopped.await;
+                        }
+                    }
                 });
             })
             .map_err(|e| DbErr::Custom(format!("cannot start the database writer: {e}")))?;
         Ok(Self {
             connection,
-            turn: Arc::new(Mutex::new(())),
+            turn,
             thread,
             _stop: stop,
         })
@@ -82,11 +108,12 @@ pub struct WriteTxn {
 }
 
 impl Db {
-    /// A handle on `pool`. With a `writer` connection (SQLite), writes take turns on it,
-    /// on a thread of their own; without one, everything goes to the pool.
+    /// A handle on `pool`. With a `writer` (SQLite), writes take turns on its
+    /// connection, on a thread of their own, which also checkpoints the log; without
+    /// one, everything goes to the pool.
     pub fn new(
         pool: DatabaseConnection,
-        writer: Option<DatabaseConnection>,
+        writer: Option<SqliteWriter>,
         acquire_timeout: Duration,
     ) -> Result<Self, DbErr> {
         Ok(Self {
