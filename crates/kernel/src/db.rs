@@ -158,13 +158,22 @@ mod tests {
         assert_eq!(pragma("PRAGMA busy_timeout").await, "10000");
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_log_is_copied_back_by_the_checkpointer_not_by_commits() {
-        let dir = tempfile::tempdir().expect("temp dir");
+    /// A database in `dir` with an empty `blobs` table, and its file.
+    async fn blobs(dir: &tempfile::TempDir) -> (Db, std::path::PathBuf) {
         let file = dir.path().join("w.db");
         let db = connect(&DbSettings::new(format!("sqlite://{}", file.display())))
             .await
             .expect("connects");
+        db.execute_unprepared("CREATE TABLE blobs (b BLOB NOT NULL)")
+            .await
+            .expect("table");
+        (db, file)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_log_is_copied_back_by_the_checkpointer_not_by_commits() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (db, file) = blobs(&dir).await;
         let autocheckpoint = db
             .query_one_raw(Statement::from_string(
                 DatabaseBackend::Sqlite,
@@ -176,9 +185,6 @@ mod tests {
             .try_get_by_index::<i64>(0)
             .expect("pages");
         assert_eq!(autocheckpoint, 0, "the writer's commits never checkpoint");
-        db.execute_unprepared("CREATE TABLE blobs (b BLOB NOT NULL)")
-            .await
-            .expect("table");
         // 2 MB: well under the 1,000 pages at which a commit would have checkpointed.
         db.execute_unprepared(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) \
@@ -200,13 +206,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_log_starts_over_under_a_steady_load_of_writes_and_reads() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let file = dir.path().join("w.db");
-        let db = connect(&DbSettings::new(format!("sqlite://{}", file.display())))
-            .await
-            .expect("connects");
-        db.execute_unprepared("CREATE TABLE blobs (b BLOB NOT NULL)")
-            .await
-            .expect("table");
+        let (db, file) = blobs(&dir).await;
         let reading = Arc::new(AtomicBool::new(true));
         let readers: Vec<_> = (0..2)
             .map(|_| {
@@ -238,7 +238,7 @@ mod tests {
             reader.await.expect("reader");
         }
         // The log's header counts the times it started over (big-endian, bytes 12..16).
-        let log = std::fs::read(dir.path().join("w.db-wal")).expect("log");
+        let log = std::fs::read(file.with_extension("db-wal")).expect("log");
         let restarts = log
             .get(12..16)
             .and_then(|bytes| bytes.try_into().ok())
