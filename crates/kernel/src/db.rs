@@ -135,27 +135,26 @@ mod tests {
         assert_eq!(sqlite_file("postgres://localhost/h"), None);
     }
 
+    /// A setting of the connection `sql` reaches (PRAGMAs go to the writer's), as text.
+    async fn pragma(db: &Db, sql: &str) -> String {
+        let row = db
+            .query_one_raw(Statement::from_string(DatabaseBackend::Sqlite, sql))
+            .await
+            .expect("query")
+            .expect("row");
+        row.try_get_by_index::<String>(0)
+            .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+            .expect("value")
+    }
+
     #[tokio::test]
     async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/sub/h.db", dir.path().display());
         let db = connect(&DbSettings::new(url)).await.expect("connects");
-        let pragma = |sql: &'static str| {
-            let db = db.clone();
-            async move {
-                let row = db
-                    .query_one_raw(Statement::from_string(DatabaseBackend::Sqlite, sql))
-                    .await
-                    .expect("query")
-                    .expect("row");
-                row.try_get_by_index::<String>(0)
-                    .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
-                    .expect("value")
-            }
-        };
-        assert_eq!(pragma("PRAGMA journal_mode").await, "wal");
-        assert_eq!(pragma("PRAGMA foreign_keys").await, "1");
-        assert_eq!(pragma("PRAGMA busy_timeout").await, "10000");
+        assert_eq!(pragma(&db, "PRAGMA journal_mode").await, "wal");
+        assert_eq!(pragma(&db, "PRAGMA foreign_keys").await, "1");
+        assert_eq!(pragma(&db, "PRAGMA busy_timeout").await, "10000");
     }
 
     /// A database in `dir` with an empty `blobs` table, and its file.
@@ -174,17 +173,11 @@ mod tests {
     async fn the_log_is_copied_back_by_the_checkpointer_not_by_commits() {
         let dir = tempfile::tempdir().expect("temp dir");
         let (db, file) = blobs(&dir).await;
-        let autocheckpoint = db
-            .query_one_raw(Statement::from_string(
-                DatabaseBackend::Sqlite,
-                "PRAGMA wal_autocheckpoint",
-            ))
-            .await
-            .expect("query")
-            .expect("row")
-            .try_get_by_index::<i64>(0)
-            .expect("pages");
-        assert_eq!(autocheckpoint, 0, "the writer's commits never checkpoint");
+        assert_eq!(
+            pragma(&db, "PRAGMA wal_autocheckpoint").await,
+            "0",
+            "the writer's commits never checkpoint"
+        );
         // 2 MB: well under the 1,000 pages at which a commit would have checkpointed.
         db.execute_unprepared(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) \

@@ -76,16 +76,15 @@ impl Writer {
             .name("hocvuso-db-writer".into())
             .spawn(move || {
                 runtime.block_on(async {
-                    match checkpoints {
-                        Some(checkpoints) => {
-                            tokio::select! {
-                                _ = stopped => {}
-                                () = super::checkpoint::run(checkpoints, checkpoint_turn) => {}
-                            }
+                    let checkpointing = async {
+                        match checkpoints {
+                            Some(c) => super::checkpoint::run(c, checkpoint_turn).await,
+                            None => std::future::pending().await,
                         }
-                        None => {
-                            let _ = stopped.await;
-                        }
+                    };
+                    tokio::select! {
+                        _ = stopped => {}
+                        () = checkpointing => {}
                     }
                 });
             })
