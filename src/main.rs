@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hocvuso_courses::Courses;
 use hocvuso_identity::dto::UnitKind;
+use hocvuso_journeys::curriculum::{self, CurriculumError};
 use hocvuso_kernel::Problem;
-use hocvuso_server::curriculum::CurriculumError;
 use hocvuso_server::{Settings, StartError, app, telemetry};
 
 #[derive(Parser)]
@@ -36,6 +36,13 @@ enum Command {
     Content {
         #[command(subcommand)]
         command: ContentCommand,
+    },
+    /// Issues the record of every completion of the last `days` days that has none
+    /// (a server that died between the two); safe to run at any time. Servers do this
+    /// for the last 30 days when they start, and for the last day every ten minutes.
+    Reconcile {
+        #[arg(long, default_value_t = 30)]
+        days: u32,
     },
     /// Administrator accounts.
     Admin {
@@ -159,6 +166,7 @@ fn keys(settings: &Settings, command: &KeysCommand) -> Result<(), Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _fail_points = hocvuso_journeys::fail_points_from_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -235,7 +243,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let courses = Courses::new(db.clone());
             let assessment = hocvuso_assessment::Assessment::new(db)
                 .map_err(|e| StartError::Assessment(e.to_string()))?;
-            match hocvuso_server::curriculum::import(&courses, &assessment, &dir).await {
+            match curriculum::import(&courses, &assessment, &dir).await {
                 Ok(report) => {
                     println!(
                         "imported {}: {} courses created, {} updated, {} unchanged, {} lessons; {} questions created, {} updated, {} retired",
@@ -262,6 +270,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 Err(other) => Err(Failure::Refused(other.to_string())),
             }
+        }
+        Command::Reconcile { days } => {
+            let state = hocvuso_server::prepare(settings).await?;
+            let since = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+            let issued = state
+                .reconcile(since)
+                .await
+                .map_err(|e| Failure::Refused(Problem::from(e).to_string()))?;
+            println!(
+                "{issued} records issued for completions of the last {days} days that had none"
+            );
+            Ok(())
         }
         Command::Openapi => Ok(()),
     }

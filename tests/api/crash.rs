@@ -8,11 +8,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hocvuso_assessment::Assessment;
+use hocvuso_courses::Courses;
+use hocvuso_kernel::db::{Db, DbSettings, connect};
 use hocvuso_testkit::TestDatabase;
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::assessment::SCAMS;
+use crate::assessment::{SCAMS, answers};
 
 struct Server {
     base: String,
@@ -126,17 +130,15 @@ async fn enrolled(server: &Server, n: usize) -> (String, Vec<String>) {
     (token, lessons)
 }
 
-#[tokio::test]
-async fn what_was_acknowledged_survives_a_sigkill() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let database = TestDatabase::create(&dir).await;
+/// The server binary on a free port, over `database` and a data folder in `dir`.
+fn server_on(dir: &tempfile::TempDir, database: &TestDatabase) -> Server {
     let port = TcpListener::bind("127.0.0.1:0")
         .expect("a free port")
         .local_addr()
         .expect("addr")
         .port();
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let mut server = Server {
+    Server {
         base: format!("http://127.0.0.1:{port}"),
         env: vec![
             ("HOCVUSO_DATA_DIR".into(), dir.path().display().to_string()),
@@ -152,7 +154,14 @@ async fn what_was_acknowledged_survives_a_sigkill() {
         ],
         child: None,
         client: reqwest::Client::new(),
-    };
+    }
+}
+
+#[tokio::test]
+async fn what_was_acknowledged_survives_a_sigkill() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = TestDatabase::create(&dir).await;
+    let mut server = server_on(&dir, &database);
     server.start().await;
 
     // One learner syncs; others have done every lesson and opened the final quiz.
@@ -312,4 +321,127 @@ async fn what_was_acknowledged_survives_a_sigkill() {
         events.len(),
         submissions.len()
     );
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("query")
+        .expect("a row");
+    row.try_get_by_index::<i64>(0).expect("a count")
+}
+
+/// The server dies after a quiz completed a course and before its record was issued
+/// (a fail point holds it there until SIGKILL). Started again, it issues the record.
+#[tokio::test]
+async fn a_completion_whose_record_was_lost_to_a_crash_gets_it_at_the_next_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = TestDatabase::create(&dir).await;
+    let mut server = server_on(&dir, &database);
+    server
+        .env
+        .push(("FAILPOINTS".into(), "completion.before_issue=pause".into()));
+    server.start().await;
+    let (token, lessons) = enrolled(&server, 1).await;
+    let done: Vec<Value> = lessons
+        .iter()
+        .map(|l| json!({"id": Uuid::now_v7(), "lesson_id": l, "type": "completed", "at": "2026-11-28T10:00:00Z"}))
+        .collect();
+    server
+        .json(
+            reqwest::Method::POST,
+            "/progress/sync",
+            Some(&token),
+            Some(&json!({"events": done})),
+            200,
+        )
+        .await;
+    let view = server
+        .json(
+            reqwest::Method::POST,
+            &format!("/me/courses/{SCAMS}/quiz/attempts"),
+            Some(&token),
+            None,
+            201,
+        )
+        .await;
+
+    // The right answers, from the bank in the server's database.
+    let db = connect(&DbSettings::new(database.url.clone()))
+        .await
+        .expect("connect");
+    let course = Courses::new(db.clone())
+        .published_structure(SCAMS)
+        .await
+        .expect("course");
+    let bank = Assessment::new(db.clone())
+        .expect("assessment")
+        .questions(course.id, false)
+        .await
+        .expect("bank");
+    let submit = {
+        let client = server.client.clone();
+        let url = format!(
+            "{}/api/v1/me/attempts/{}/submit",
+            server.base,
+            view["id"].as_str().expect("attempt")
+        );
+        let (token, body) = (token.clone(), answers(&view, &bank, true));
+        tokio::spawn(async move { client.post(url).bearer_auth(token).json(&body).send().await })
+    };
+    let completed = "SELECT COUNT(*) FROM enrollments WHERE completed_at IS NOT NULL";
+    for _ in 0..400 {
+        if count(&db, completed).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        count(&db, completed).await,
+        1,
+        "the quiz completed the course"
+    );
+    // Held at the fail point: the course is complete, its record not issued.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM credentials").await, 0);
+    server.kill();
+    assert!(
+        submit.await.expect("submit task").is_err(),
+        "the submission was never answered"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM credentials").await, 0);
+
+    server.env.retain(|(name, _)| name != "FAILPOINTS");
+    server.start().await;
+    let records = server
+        .json(
+            reqwest::Method::GET,
+            "/me/credentials",
+            Some(&token),
+            None,
+            200,
+        )
+        .await;
+    let records = records.as_array().expect("records");
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(
+        records[0]["course_id"],
+        course.id.to_string(),
+        "{records:?}"
+    );
+    assert!(records[0]["revoked_at"].is_null(), "{records:?}");
+    let code = records[0]["code"].as_str().expect("code");
+    let verified = server
+        .json(
+            reqwest::Method::GET,
+            &format!("/verify/{code}"),
+            None,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(verified["status"], "valid", "{verified}");
+    // Reconciling again issues nothing more.
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM credentials").await, 1);
 }

@@ -3,6 +3,7 @@
 //! citing them by number. Off unless configured; the extractive answer stands in when
 //! the model fails or is slow.
 
+use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 use async_openai::Client;
@@ -22,7 +23,7 @@ pub struct GenerativeConfig {
     /// The API base, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`.
     pub base_url: String,
     pub model: String,
-    pub api_key: Option<String>,
+    pub api_key: Option<SecretString>,
     pub timeout: Duration,
     pub max_tokens: u32,
 }
@@ -50,7 +51,7 @@ impl Generator {
         let http = reqwest::Client::builder().timeout(config.timeout).build()?;
         let mut api = OpenAIConfig::new().with_api_base(config.base_url.trim_end_matches('/'));
         if let Some(key) = &config.api_key {
-            api = api.with_api_key(key);
+            api = api.with_api_key(key.expose_secret());
         }
         Ok(Self {
             client: Client::with_config(api).with_http_client(http),

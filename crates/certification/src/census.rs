@@ -65,3 +65,16 @@ pub fn changed_since(since: DateTime<Utc>) -> SelectStatement {
 pub fn holder() -> Expr {
     col(credential::Column::UserId)
 }
+
+/// Whether the person holds a current record of the course (valid or revoked: a
+/// revoked record is the ward's decision, not a record to issue again), as an SQL
+/// condition on expressions for their user id and the course id.
+pub fn holds_record(person: Expr, course: Expr) -> Expr {
+    Expr::exists(
+        of_person(person)
+            .expr(Expr::val(1))
+            .and_where(col(credential::Column::CourseId).eq(course))
+            .and_where(col(credential::Column::CurrentKey).is_not_null())
+            .to_owned(),
+    )
+}

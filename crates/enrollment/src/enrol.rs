@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use hocvuso_kernel::{TargetGroup, ids::new_id, time::now};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -59,11 +60,21 @@ pub struct CourseProgress {
 }
 
 /// A completed course, as certification needs it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompletedCourse {
     pub course_id: Uuid,
     pub completed_at: DateTime<Utc>,
     pub final_score: Option<i32>,
+}
+
+impl CompletedCourse {
+    fn of(enrolment: &enrollment::Model) -> Option<Self> {
+        Some(CompletedCourse {
+            course_id: enrolment.course_id,
+            completed_at: enrolment.completed_at?,
+            final_score: enrolment.final_score,
+        })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -166,12 +177,14 @@ pub(crate) async fn lock_enrollment(
 
 /// Brings an enrolment up to date with its progress: the resume point and, the first
 /// time the rule is met, completion.
+/// Brings an enrolment up to date with its lessons; returns the completion this brought
+/// about (at most once per enrolment, ever).
 pub(crate) async fn settle(
     db: &impl ConnectionTrait,
     found: enrollment::Model,
     plan: &CoursePlan,
     rows: &ProgressRows,
-) -> Result<enrollment::Model, EnrollmentError> {
+) -> Result<Option<CompletedCourse>, EnrollmentError> {
     let derived = derive(plan, rows);
     let completes = found.completed_at.is_none()
         && found.status != WITHDRAWN
@@ -179,7 +192,7 @@ pub(crate) async fn settle(
         && !plan.lessons.is_empty()
         && (!plan.final_assessment || found.assessment_passed_at.is_some());
     if !completes && found.resume_lesson_id == derived.resume {
-        return Ok(found);
+        return Ok(None);
     }
     let mut active = found.into_active_model();
     active.resume_lesson_id = Set(derived.resume);
@@ -190,7 +203,12 @@ pub(crate) async fn settle(
         active.status = Set(COMPLETED.into());
         tracing::info!(course = %plan.code, "course completed");
     }
-    Ok(active.update(db).await?)
+    let model = active.update(db).await?;
+    Ok(if completes {
+        CompletedCourse::of(&model)
+    } else {
+        None
+    })
 }
 
 impl Learning {
@@ -351,26 +369,43 @@ impl Learning {
             .filter(enrollment::Column::CompletedAt.is_not_null())
             .all(&self.db)
             .await?
-            .into_iter()
-            .filter_map(|e| {
-                Some(CompletedCourse {
-                    course_id: e.course_id,
-                    completed_at: e.completed_at?,
-                    final_score: e.final_score,
-                })
-            })
+            .iter()
+            .filter_map(CompletedCourse::of)
+            .collect())
+    }
+
+    /// Completions at or after `since` that meet `condition` (an SQL condition another
+    /// domain states on the learner and the course, e.g. "holds no record of it"), in
+    /// completion order, at most `limit`: for steps that must follow every completion.
+    pub async fn completions_where(
+        &self,
+        since: DateTime<Utc>,
+        condition: impl FnOnce(Expr, Expr) -> Expr,
+        limit: u64,
+    ) -> Result<Vec<(Uuid, CompletedCourse)>, EnrollmentError> {
+        let learner = Expr::col((enrollment::Entity, enrollment::Column::UserId));
+        let course = Expr::col((enrollment::Entity, enrollment::Column::CourseId));
+        Ok(enrollment::Entity::find()
+            .filter(enrollment::Column::CompletedAt.gte(since))
+            .filter(condition(learner, course))
+            .order_by_asc(enrollment::Column::CompletedAt)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .iter()
+            .filter_map(|e| Some((e.user_id, CompletedCourse::of(e)?)))
             .collect())
     }
 
     /// Records the final assessment's outcome (the score as the course grades it) and
-    /// completes the course if that was all it lacked.
+    /// completes the course if that was all it lacked; returns that completion.
     pub async fn record_assessment(
         &self,
         user: Uuid,
         plan: &CoursePlan,
         score: i32,
         passed: bool,
-    ) -> Result<CourseProgress, EnrollmentError> {
+    ) -> Result<Option<CompletedCourse>, EnrollmentError> {
         let txn = self.db.begin().await?;
         lock_enrollment(&txn, user, plan.course_id, now()).await?;
         let found = self
@@ -386,18 +421,19 @@ impl Learning {
         active.last_activity_at = Set(now());
         let updated = active.update(&txn).await?;
         let rows = progress_rows(&txn, user, plan.course_id).await?;
-        let settled = settle(&txn, updated, plan, &rows).await?;
+        let completed = settle(&txn, updated, plan, &rows).await?;
         txn.commit().await?;
-        Ok(view(&settled, plan, &rows))
+        Ok(completed)
     }
 
-    /// Marks lessons a placement test showed the learner masters as skippable.
+    /// Marks lessons a placement test showed the learner masters as skippable; returns
+    /// the completion this brought about (every lesson done, no final quiz left).
     pub async fn mark_skippable(
         &self,
         user: Uuid,
         plan: &CoursePlan,
         lessons: &[Uuid],
-    ) -> Result<(), EnrollmentError> {
+    ) -> Result<Option<CompletedCourse>, EnrollmentError> {
         let txn = self.db.begin().await?;
         lock_enrollment(&txn, user, plan.course_id, now()).await?;
         let mut rows = progress_rows(&txn, user, plan.course_id).await?;
@@ -433,10 +469,11 @@ impl Learning {
             };
             rows.insert(*lesson, changed);
         }
+        let mut completed = None;
         if let Some(found) = self.enrollment_of(&txn, user, plan.course_id).await? {
-            settle(&txn, found, plan, &rows).await?;
+            completed = settle(&txn, found, plan, &rows).await?;
         }
         txn.commit().await?;
-        Ok(())
+        Ok(completed)
     }
 }

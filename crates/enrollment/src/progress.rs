@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::enrol::{ProgressRows, lock_enrollment, progress_rows, settle};
+use crate::enrol::{CompletedCourse, ProgressRows, lock_enrollment, progress_rows, settle};
 use crate::entity::{enrollment, lesson_progress, progress_event};
 use crate::{CoursePlan, CoursePlans, EnrollmentError, Learning};
 
@@ -83,16 +83,56 @@ pub struct EventResult {
     /// The event's id, when it could be read.
     pub id: Option<Uuid>,
     pub status: EventStatus,
-    pub code: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub code: Option<EventRefusal>,
     pub message: Option<String>,
 }
 
+/// Why an event was not stored: its stable code, the variant's snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventRefusal {
+    MalformedEvent,
+    EventInFuture,
+    PositionOutOfRange,
+    TimeSpentOutOfRange,
+    NotEnrolled,
+}
+
+impl EventRefusal {
+    pub const ALL: [EventRefusal; 5] = [
+        EventRefusal::MalformedEvent,
+        EventRefusal::EventInFuture,
+        EventRefusal::PositionOutOfRange,
+        EventRefusal::TimeSpentOutOfRange,
+        EventRefusal::NotEnrolled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EventRefusal::MalformedEvent => "malformed_event",
+            EventRefusal::EventInFuture => "event_in_future",
+            EventRefusal::PositionOutOfRange => "position_out_of_range",
+            EventRefusal::TimeSpentOutOfRange => "time_spent_out_of_range",
+            EventRefusal::NotEnrolled => "not_enrolled",
+        }
+    }
+}
+
+/// What a batch did: one result per event, in order, and the courses it completed.
+#[derive(Debug)]
+pub struct Recorded {
+    pub results: Vec<EventResult>,
+    /// Courses whose completion rule these events met (each once, ever).
+    pub completed: Vec<CompletedCourse>,
+}
+
 struct Refusal {
-    code: &'static str,
+    code: EventRefusal,
     message: Message,
 }
 
-fn refusal(code: &'static str, vi: &'static str, en: &'static str) -> Refusal {
+fn refusal(code: EventRefusal, vi: &'static str, en: &'static str) -> Refusal {
     Refusal {
         code,
         message: Message::new(vi, en),
@@ -102,7 +142,7 @@ fn refusal(code: &'static str, vi: &'static str, en: &'static str) -> Refusal {
 fn check(event: &ProgressEvent, received: DateTime<Utc>) -> Result<(), Refusal> {
     if event.at > received + MAX_CLOCK_AHEAD {
         return Err(refusal(
-            "event_in_future",
+            EventRefusal::EventInFuture,
             "Thời điểm của sự kiện ở quá xa trong tương lai; hãy kiểm tra đồng hồ của máy.",
             "The event's time is too far in the future; check the device's clock.",
         ));
@@ -112,7 +152,7 @@ fn check(event: &ProgressEvent, received: DateTime<Utc>) -> Result<(), Refusal> 
         .is_some_and(|p| p > MAX_POSITION_SECONDS)
     {
         return Err(refusal(
-            "position_out_of_range",
+            EventRefusal::PositionOutOfRange,
             "Vị trí phát vượt quá 24 giờ.",
             "The playback position exceeds 24 hours.",
         ));
@@ -122,7 +162,7 @@ fn check(event: &ProgressEvent, received: DateTime<Utc>) -> Result<(), Refusal> 
         .is_some_and(|t| t > MAX_TIME_SPENT_SECONDS)
     {
         return Err(refusal(
-            "time_spent_out_of_range",
+            EventRefusal::TimeSpentOutOfRange,
             "Thời gian học của một sự kiện tối đa 3600 giây.",
             "Time spent per event is at most 3600 seconds.",
         ));
@@ -166,14 +206,15 @@ fn blank_row(user: Uuid, course: Uuid, lesson: Uuid) -> lesson_progress::Model {
 
 impl Learning {
     /// Records a batch of events, already parsed one by one (`Err` holds why an item
-    /// could not be read). Returns one result per item, in order.
+    /// could not be read). Returns one result per item, in order, and the courses the
+    /// batch completed.
     pub async fn record(
         &self,
         user: Uuid,
         items: Vec<Result<ProgressEvent, String>>,
         plans: &dyn CoursePlans,
         lang: Lang,
-    ) -> Result<Vec<EventResult>, EnrollmentError> {
+    ) -> Result<Recorded, EnrollmentError> {
         if items.len() > MAX_BATCH {
             return Err(EnrollmentError::BatchTooLarge {
                 count: items.len(),
@@ -187,7 +228,7 @@ impl Learning {
             let outcome = match item {
                 Ok(event) => check(&event, received).map(|()| event),
                 Err(detail) => Err(Refusal {
-                    code: "malformed_event",
+                    code: EventRefusal::MalformedEvent,
                     message: Message::new(
                         format!("Sự kiện không hợp lệ: {detail}"),
                         format!("Malformed event: {detail}"),
@@ -209,7 +250,7 @@ impl Learning {
                     index,
                     id: None,
                     status: EventStatus::Rejected,
-                    code: Some(refused.code.to_owned()),
+                    code: Some(refused.code),
                     message: Some(refused.message.in_lang(lang).to_owned()),
                 }),
             }
@@ -241,7 +282,7 @@ impl Learning {
                 Some(course) => by_course.entry(*course).or_default().push((index, event)),
                 None => {
                     let refused = refusal(
-                        "not_enrolled",
+                        EventRefusal::NotEnrolled,
                         "Bài học không thuộc khoá học nào bạn đã ghi danh.",
                         "The lesson is not in any course you are enrolled in.",
                     );
@@ -249,32 +290,34 @@ impl Learning {
                         index,
                         id: Some(event.id),
                         status: EventStatus::Rejected,
-                        code: Some(refused.code.to_owned()),
+                        code: Some(refused.code),
                         message: Some(refused.message.in_lang(lang).to_owned()),
                     };
                 }
             }
         }
+        let mut completed = Vec::new();
         for (course, events) in by_course {
             let Some(plan) = plan_of.get(&course) else {
                 continue;
             };
-            let duplicates = self.record_course(user, plan, &events, received).await?;
-            for index in duplicates {
+            let stored = self.record_course(user, plan, &events, received).await?;
+            for index in stored.duplicates {
                 results[index].status = EventStatus::Duplicate;
             }
+            completed.extend(stored.completed);
         }
-        Ok(results)
+        Ok(Recorded { results, completed })
     }
 
-    /// Stores one course's events in one transaction; returns the indexes of duplicates.
+    /// Stores one course's events in one transaction.
     async fn record_course(
         &self,
         user: Uuid,
         plan: &CoursePlan,
         events: &[(usize, ProgressEvent)],
         received: DateTime<Utc>,
-    ) -> Result<Vec<usize>, EnrollmentError> {
+    ) -> Result<CourseEvents, EnrollmentError> {
         let txn = self.db.begin().await?;
         lock_enrollment(&txn, user, plan.course_id, received).await?;
         let ids: Vec<Uuid> = events.iter().map(|(_, e)| e.id).collect();
@@ -289,6 +332,7 @@ impl Learning {
         let mut seen = HashSet::new();
         let mut duplicates = Vec::new();
         let mut fresh: Vec<&ProgressEvent> = Vec::new();
+        let mut completed = None;
         for (index, event) in events {
             if known.contains(&event.id) || !seen.insert(event.id) {
                 duplicates.push(*index);
@@ -356,12 +400,22 @@ impl Learning {
                 .exec_without_returning(&txn)
                 .await?;
             if let Some(found) = self.enrollment_of(&txn, user, plan.course_id).await? {
-                settle(&txn, found, plan, &rows).await?;
+                completed = settle(&txn, found, plan, &rows).await?;
             }
         }
         txn.commit().await?;
-        Ok(duplicates)
+        Ok(CourseEvents {
+            duplicates,
+            completed,
+        })
     }
+}
+
+/// One course's share of a batch: the indexes of duplicates, and the completion the
+/// events brought about.
+struct CourseEvents {
+    duplicates: Vec<usize>,
+    completed: Option<CompletedCourse>,
 }
 
 #[cfg(test)]
@@ -420,13 +474,13 @@ mod tests {
         future.at = received + Duration::hours(25);
         assert_eq!(
             check(&future, received).err().map(|r| r.code),
-            Some("event_in_future")
+            Some(EventRefusal::EventInFuture)
         );
         let mut long = event(EventKind::Progress, 0, None);
         long.time_spent_seconds = Some(3601);
         assert_eq!(
             check(&long, received).err().map(|r| r.code),
-            Some("time_spent_out_of_range")
+            Some(EventRefusal::TimeSpentOutOfRange)
         );
         assert!(check(&event(EventKind::Completed, 0, Some(10)), received).is_ok());
     }

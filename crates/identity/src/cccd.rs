@@ -164,7 +164,19 @@ impl Cccd {
 
     /// `001******678`: the province and the last three digits only.
     pub fn masked(&self) -> String {
-        format!("{}******{}", &self.0[..3], &self.0[9..])
+        mask_id_number(&self.0)
+    }
+}
+
+/// The one masking of a citizen ID number, for a `Cccd` and for text that should hold
+/// one (an audit snapshot): `001******678`. Anything that is not twelve ASCII
+/// characters is masked whole, since it cannot be told apart from a mistyped ID.
+pub fn mask_id_number(text: &str) -> String {
+    match (text.get(..3), text.get(9..)) {
+        (Some(province), Some(last)) if text.len() == 12 && text.is_ascii() => {
+            format!("{province}******{last}")
+        }
+        _ => "*".repeat(text.chars().count()),
     }
 }
 

@@ -27,6 +27,7 @@ use openidconnect::{
     TokenResponse as _,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 use utoipa::ToSchema;
@@ -43,7 +44,8 @@ use crate::{Identity, IdentityError};
 pub struct OidcSettings {
     pub issuer: String,
     pub client_id: String,
-    pub client_secret: String,
+    #[serde(skip_serializing)]
+    pub client_secret: SecretString,
     /// Where the provider sends the person back (the web or mobile client's page).
     pub redirect_uri: String,
     #[serde(default = "default_scopes")]
@@ -132,8 +134,10 @@ pub struct OidcStart {
 #[derive(Debug, Deserialize, validator::Validate, ToSchema)]
 pub struct OidcCallback {
     #[validate(length(min = 1, max = 2048))]
+    #[schema(min_length = 1, max_length = 2048)]
     pub code: String,
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub state: String,
 }
 
@@ -206,7 +210,9 @@ impl OidcSignIn {
         Ok(ProviderClient::from_provider_metadata(
             metadata,
             ClientId::new(self.settings.client_id.clone()),
-            Some(ClientSecret::new(self.settings.client_secret.clone())),
+            Some(ClientSecret::new(
+                self.settings.client_secret.expose_secret().to_owned(),
+            )),
         )
         .set_redirect_uri(redirect))
     }

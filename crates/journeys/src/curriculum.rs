@@ -49,3 +49,10 @@ pub async fn import(
         questions,
     })
 }
+
+impl crate::Platform {
+    /// Imports the curriculum folder `dir` into this platform (at start).
+    pub async fn import_curriculum(&self, dir: &Path) -> Result<CurriculumReport, CurriculumError> {
+        import(&self.courses, &self.assessment, dir).await
+    }
+}

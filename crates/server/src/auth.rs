@@ -48,18 +48,3 @@ impl Authenticated {
         }
     }
 }
-
-/// Authors edit their own courses; administrators, the courses of authors in their scope.
-pub async fn may_edit_course(
-    state: &AppState,
-    principal: &Principal,
-    owner: Option<uuid::Uuid>,
-) -> Result<bool, ApiError> {
-    match owner {
-        Some(owner) if owner == principal.user_id => Ok(true),
-        Some(owner) if principal.is(Role::Admin) => {
-            Ok(state.identity.administers_user(principal, owner).await?)
-        }
-        _ => Ok(false),
-    }
-}

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use hocvuso_identity::OidcSettings;
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,7 +43,8 @@ pub struct GenerativeSettings {
     /// for a model served locally by Ollama.
     pub base_url: String,
     pub model: String,
-    pub api_key: Option<String>,
+    #[serde(skip_serializing)]
+    pub api_key: Option<SecretString>,
     /// Seconds to wait for the model before answering from the lessons alone.
     #[serde(default = "GenerativeSettings::default_timeout")]
     pub timeout_seconds: u64,
@@ -74,11 +76,13 @@ pub struct CertificationSettings {
     pub keys_folder: Option<PathBuf>,
     /// The signing keys as concatenated PEM blocks, the first signing (for deployments
     /// that pass secrets in the environment); overrides the folder.
-    pub keys_pem: Option<String>,
+    #[serde(skip_serializing)]
+    pub keys_pem: Option<SecretString>,
     /// 32 random bytes, base64: the key of the citizen-ID hash in records, shared with
     /// the identity platform that matches them. When unset, read from (or generated
     /// into) `data_dir/keys/credential-subject.key`.
-    pub subject_key: Option<String>,
+    #[serde(skip_serializing)]
+    pub subject_key: Option<SecretString>,
     /// Days a record stays valid; records do not expire when unset.
     pub validity_days: Option<u32>,
 }
@@ -133,7 +137,8 @@ pub struct AuthSettings {
     pub previous_signing_keys: Vec<PathBuf>,
     /// 32 random bytes, base64: the secret protecting citizen IDs at rest. When unset,
     /// read from (or generated into) `data_dir/keys/pii.key`.
-    pub pii_key: Option<String>,
+    #[serde(skip_serializing)]
+    pub pii_key: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -228,8 +233,8 @@ pub enum StorageSettings {
         /// Without these, the AWS default chain applies (environment, profile, instance role).
         #[serde(default)]
         access_key_id: Option<String>,
-        #[serde(default)]
-        secret_access_key: Option<String>,
+        #[serde(default, skip_serializing)]
+        secret_access_key: Option<SecretString>,
         /// Prepended to every object key.
         #[serde(default)]
         prefix: String,
@@ -392,6 +397,8 @@ impl Settings {
 
 #[cfg(test)]
 mod tests {
+    use secrecy::ExposeSecret;
+
     use super::*;
 
     #[test]
@@ -443,7 +450,12 @@ mod tests {
                 } => {
                     assert_eq!(bucket, "media");
                     assert_eq!(region, "us-east-1");
-                    assert_eq!(secret_access_key.as_deref(), Some("from-env"));
+                    assert_eq!(
+                        secret_access_key.as_ref().map(ExposeSecret::expose_secret),
+                        Some("from-env")
+                    );
+                    // Debug output of the settings never shows the secret.
+                    assert!(!format!("{secret_access_key:?}").contains("from-env"));
                     assert_eq!(presign_seconds, 900);
                 }
                 other => panic!("expected S3 settings, got {other:?}"),

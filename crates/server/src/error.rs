@@ -41,6 +41,15 @@ impl ResponseError for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// A multipart upload without its `file` field.
+pub fn missing_file() -> ApiError {
+    ApiError(Problem::bad_request(
+        "file_missing",
+        "Thiếu tệp: gửi tệp trong trường multipart có tên \"file\".",
+        "No file: send it in the multipart field named \"file\".",
+    ))
+}
+
 pub fn problem_response(problem: &Problem, lang: Lang, instance: Option<&str>) -> HttpResponse {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = HttpResponse::build(status);

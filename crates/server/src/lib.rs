@@ -12,16 +12,15 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod app;
-pub mod audit;
 pub mod auth;
 pub mod config;
-pub mod curriculum;
 pub mod error;
 pub mod extract;
 pub mod health;
 pub mod middleware;
 pub mod openapi;
 pub mod rate_limit;
+pub mod reports;
 pub mod routes;
 pub mod secrets;
 pub mod state;
@@ -29,14 +28,14 @@ pub mod telemetry;
 
 use std::sync::Arc;
 
-use hocvuso_administration::Administration;
 use hocvuso_assessment::Assessment;
 use hocvuso_assistant::Assistant;
 use hocvuso_assistant::generate::GenerativeConfig;
 use hocvuso_certification::Certification;
 use hocvuso_courses::Courses;
-use hocvuso_enrollment::Learning;
 use hocvuso_identity::{Identity, OidcSignIn};
+use hocvuso_journeys::curriculum::CurriculumError;
+use hocvuso_journeys::{Platform, Services};
 use hocvuso_kernel::db::Db;
 use hocvuso_kernel::db::{self, DbSettings};
 use hocvuso_migrations::{Migrator, MigratorTrait};
@@ -58,7 +57,9 @@ pub enum StartError {
     #[error("cannot listen on {0}: {1}")]
     Bind(String, #[source] std::io::Error),
     #[error("cannot import the curriculum: {0}")]
-    Content(#[source] curriculum::CurriculumError),
+    Content(#[source] CurriculumError),
+    #[error("cannot issue the records of earlier completions: {0}")]
+    Reconcile(#[source] Box<hocvuso_journeys::JourneyError>),
     #[error("cannot load keys: {0}")]
     Keys(String),
     #[error("cannot set up metrics: {0}")]
@@ -68,6 +69,13 @@ pub enum StartError {
     #[error("cannot start the assessment service: {0}")]
     Assessment(String),
 }
+
+/// How far back a starting server looks for completions without a record.
+const RECONCILE_AT_START: chrono::Duration = chrono::Duration::days(30);
+/// How often a running server looks again, and how far back: a node that died
+/// mid-step may never start again, so the others heal what it left.
+const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+const RECONCILE_WINDOW: chrono::Duration = chrono::Duration::days(1);
 
 /// Connects to the configured database.
 pub async fn connect(settings: &Settings) -> Result<Db, StartError> {
@@ -136,20 +144,6 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let courses = Courses::new(db.clone());
     let assessment =
         Assessment::new(db.clone()).map_err(|e| StartError::Assessment(e.to_string()))?;
-    if settings.content.import_on_start && settings.content.dir.is_dir() {
-        let report = curriculum::import(&courses, &assessment, &settings.content.dir)
-            .await
-            .map_err(StartError::Content)?;
-        tracing::info!(
-            created = report.courses.created,
-            updated = report.courses.updated,
-            unchanged = report.courses.unchanged,
-            lessons = report.courses.lessons,
-            questions_created = report.questions.created,
-            questions_updated = report.questions.updated,
-            "curriculum imported"
-        );
-    }
     let certification = Certification::new(db.clone(), secrets::certification(&settings)?);
     let generative = settings
         .assistant
@@ -164,16 +158,41 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         });
     let assistant = Assistant::new(db.clone(), courses.clone(), generative.as_ref())
         .map_err(|e| StartError::Assistant(e.to_string()))?;
-    Ok(AppState {
-        assistant,
-        administration: Administration::new(db.clone(), identity.clone(), certification.clone()),
-        learning: Learning::new(db.clone()),
-        certification,
-        assessment,
+    let platform = Platform::new(
         db,
         blobs,
-        identity,
-        courses,
+        Services {
+            identity,
+            courses,
+            assessment,
+            certification,
+            assistant,
+        },
+    );
+    if settings.content.import_on_start && settings.content.dir.is_dir() {
+        let report = platform
+            .import_curriculum(&settings.content.dir)
+            .await
+            .map_err(StartError::Content)?;
+        tracing::info!(
+            created = report.courses.created,
+            updated = report.courses.updated,
+            unchanged = report.courses.unchanged,
+            lessons = report.courses.lessons,
+            questions_created = report.questions.created,
+            questions_updated = report.questions.updated,
+            "curriculum imported"
+        );
+    }
+    // A server that died between a completion and its record left one without: issue
+    // those now, and keep looking for those another node may leave.
+    platform
+        .reconcile(chrono::Utc::now() - RECONCILE_AT_START)
+        .await
+        .map_err(|e| StartError::Reconcile(Box::new(e)))?;
+    platform.spawn_reconciler(RECONCILE_EVERY, RECONCILE_WINDOW);
+    Ok(AppState {
+        platform,
         rate_limits: RateLimits::new(&settings.rate_limits),
         settings: Arc::new(settings),
     })

@@ -8,6 +8,7 @@ use data_encoding::BASE64;
 use hocvuso_certification::{CertificationConfig, IssuerProfile, KeyRing};
 use hocvuso_identity::{AccessTokens, PiiVault};
 use hocvuso_keys::Ed25519Key;
+use secrecy::ExposeSecret;
 
 use crate::{Settings, StartError};
 
@@ -43,7 +44,7 @@ pub fn access_tokens(settings: &Settings) -> Result<AccessTokens, StartError> {
 
 pub fn pii_vault(settings: &Settings) -> Result<PiiVault, StartError> {
     let encoded = match &settings.auth.pii_key {
-        Some(key) => key.clone(),
+        Some(key) => key.expose_secret().to_owned(),
         None => read_or_create_secret(&settings.keys_folder().join("pii.key"))?,
     };
     Ok(PiiVault::new(&secret_bytes(&encoded, "PII key")?))
@@ -64,7 +65,7 @@ pub fn certification(settings: &Settings) -> Result<CertificationConfig, StartEr
     let keys_error = |e: hocvuso_certification::CertificationError| StartError::Keys(e.to_string());
     let section = &settings.certification;
     let keys = match (&section.keys_pem, &section.keys_folder) {
-        (Some(pems), _) => KeyRing::from_pems(pems).map_err(keys_error)?,
+        (Some(pems), _) => KeyRing::from_pems(pems.expose_secret()).map_err(keys_error)?,
         // A configured folder must hold keys: generating one would split a deployment.
         (None, Some(folder)) => KeyRing::from_folder(folder).map_err(keys_error)?,
         (None, None) => {
@@ -78,7 +79,7 @@ pub fn certification(settings: &Settings) -> Result<CertificationConfig, StartEr
         }
     };
     let subject = match &section.subject_key {
-        Some(key) => key.clone(),
+        Some(key) => key.expose_secret().to_owned(),
         None => read_or_create_secret(&settings.keys_folder().join("credential-subject.key"))?,
     };
     Ok(CertificationConfig {

@@ -18,6 +18,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use bytes::{Bytes, BytesMut};
 use data_encoding::HEXLOWER;
 use futures_util::StreamExt;
+use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use tokio_util::io::ReaderStream;
 
@@ -42,7 +43,7 @@ pub struct S3Config {
     /// Static credentials; without them the AWS default chain applies (environment,
     /// profile, web identity, instance role).
     pub access_key_id: Option<String>,
-    pub secret_access_key: Option<String>,
+    pub secret_access_key: Option<SecretString>,
     /// Prepended to every key, so several deployments can share one bucket.
     pub prefix: String,
 }
@@ -63,8 +64,13 @@ impl S3Store {
         let mut loader =
             aws_config::defaults(BehaviorVersion::latest()).region(Region::new(config.region));
         if let (Some(id), Some(secret)) = (config.access_key_id, config.secret_access_key) {
-            loader =
-                loader.credentials_provider(Credentials::new(id, secret, None, None, "settings"));
+            loader = loader.credentials_provider(Credentials::new(
+                id,
+                secret.expose_secret(),
+                None,
+                None,
+                "settings",
+            ));
         }
         let shared = loader.load().await;
         let mut builder = aws_sdk_s3::config::Builder::from(&shared)

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use std::time::Duration;
 
 async fn store() -> Option<S3Store> {
-    let Some(config) = hocvuso_testkit::s3_test_config() else {
+    let Some(config) = hocvuso_testdb::s3_test_config() else {
         eprintln!("no S3 test server configured: skipped");
         return None;
     };
@@ -165,7 +165,7 @@ async fn presigned_requests_upload_and_download_without_credentials() {
 
 #[tokio::test]
 async fn a_missing_bucket_makes_the_store_unready() {
-    let Some(config) = hocvuso_testkit::s3_test_config() else {
+    let Some(config) = hocvuso_testdb::s3_test_config() else {
         return;
     };
     let store = S3Store::connect(S3Config {

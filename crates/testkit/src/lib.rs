@@ -1,5 +1,5 @@
-//! Test support: every test gets its own freshly migrated database and, for API tests,
-//! its own server on a free port.
+//! Test support for API tests: every test gets its own server on a free port, over a
+//! freshly migrated database of its own (from `hocvuso-testdb`, re-exported here).
 //!
 //! SQLite (a file in a temporary folder) by default; PostgreSQL when
 //! `HOCVUSO_TEST_DATABASE_URL` names a server (`postgres://postgres@127.0.0.1:5432/postgres`):
@@ -15,107 +15,8 @@ use std::path::Path;
 use hocvuso_kernel::db::Db;
 use hocvuso_server::config::StorageSettings;
 use hocvuso_server::{AppState, Settings, app};
-use hocvuso_storage::S3Config;
-use sea_orm::{ConnectionTrait, Database};
+pub use hocvuso_testdb::*;
 use tempfile::TempDir;
-
-pub const TEST_DATABASE_URL: &str = "HOCVUSO_TEST_DATABASE_URL";
-pub const TEST_S3_ENDPOINT: &str = "HOCVUSO_TEST_S3_ENDPOINT";
-/// Set to `1` where S3 tests must run rather than skip (CI).
-pub const TEST_S3_REQUIRED: &str = "HOCVUSO_TEST_S3_REQUIRED";
-
-/// The S3 test server from the environment, with a fresh key prefix; `None` when none
-/// is configured (and S3 is not required: then it panics, so CI cannot skip silently).
-pub fn s3_test_config() -> Option<S3Config> {
-    let var = |name: &str| std::env::var(format!("HOCVUSO_TEST_S3_{name}")).ok();
-    let Some(endpoint) = var("ENDPOINT") else {
-        assert!(
-            var("REQUIRED").as_deref() != Some("1"),
-            "{TEST_S3_REQUIRED}=1 but {TEST_S3_ENDPOINT} is not set"
-        );
-        return None;
-    };
-    Some(S3Config {
-        bucket: var("BUCKET").expect("HOCVUSO_TEST_S3_BUCKET"),
-        region: var("REGION").unwrap_or_else(|| "garage".into()),
-        endpoint: Some(endpoint),
-        path_style: true,
-        access_key_id: var("ACCESS_KEY_ID"),
-        secret_access_key: var("SECRET_ACCESS_KEY"),
-        prefix: format!("test-{}", uuid::Uuid::new_v4().simple()),
-    })
-}
-
-/// A database that exists for one test.
-pub struct TestDatabase {
-    pub url: String,
-    postgres: Option<PostgresTestDatabase>,
-}
-
-struct PostgresTestDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl TestDatabase {
-    /// SQLite inside `dir`, or a new PostgreSQL database when configured.
-    pub async fn create(dir: &TempDir) -> Self {
-        match std::env::var(TEST_DATABASE_URL) {
-            Ok(admin_url) if admin_url.starts_with("postgres") => {
-                let name = format!("hocvuso_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .expect("connect to the PostgreSQL test server");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create the test database");
-                admin.close().await.ok();
-                let mut url = url::Url::parse(&admin_url).expect("a valid PostgreSQL URL");
-                url.set_path(&name);
-                TestDatabase {
-                    url: url.to_string(),
-                    postgres: Some(PostgresTestDatabase { admin_url, name }),
-                }
-            }
-            _ => TestDatabase {
-                url: format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
-                postgres: None,
-            },
-        }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.postgres.is_some()
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let Some(pg) = self.postgres.take() else {
-            return;
-        };
-        // Drop runs outside async context guarantees: clean up on a thread of its own.
-        let cleanup = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                if let Ok(admin) = Database::connect(&pg.admin_url).await {
-                    let _ = admin
-                        .execute_unprepared(&format!(
-                            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                            pg.name
-                        ))
-                        .await;
-                    let _ = admin.close().await;
-                }
-            });
-        });
-        let _ = cleanup.join();
-    }
-}
 
 /// Settings for a test server: its own data folder and database, a free port, one worker.
 pub fn test_settings(dir: &TempDir, database: &TestDatabase) -> Settings {

@@ -17,7 +17,7 @@ use hocvuso_kernel::db::Db;
 use hocvuso_kernel::db::{DbSettings, connect};
 use hocvuso_kernel::time::now;
 use hocvuso_migrations::{Migrator, MigratorTrait};
-use hocvuso_testkit::TestDatabase;
+use hocvuso_testdb::TestDatabase;
 use sea_orm::sea_query::{Alias, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use tempfile::TempDir;

@@ -2,26 +2,26 @@
 //! reports (JSON, CSV, XLSX), and the audit log.
 
 use actix_multipart::Multipart;
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use futures_util::StreamExt;
 use hocvuso_administration::audit::{AuditEntryView, AuditFilter};
 use hocvuso_administration::people::ImportSummary;
-use hocvuso_administration::reports::{HouseholdsReport, ReportQuery, TargetsReport};
-use hocvuso_administration::sheet::{FileFormat, Table};
+use hocvuso_administration::reports::{HouseholdsReport, TargetsReport};
+use hocvuso_administration::sheet::FileFormat;
 use hocvuso_administration::targets::{SetTargetRequest, TargetView};
 use hocvuso_kernel::problem::ProblemBody;
 use hocvuso_kernel::{Page, PageQuery, Problem, Role, TargetGroup};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::audit::{Audited, audit};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ValidJson, ValidQuery};
+use crate::reports::{Format, ReportParams, file_response, report_response};
 use crate::state::AppState;
+use hocvuso_journeys::administering::Upload;
 
 /// Largest resident list accepted in one upload (a 200,000-row CSV is about 25 MB).
 const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
@@ -37,85 +37,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(audit_log);
 }
 
-/// How a table is delivered.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub(super) enum Format {
-    #[default]
-    Json,
-    Csv,
-    Xlsx,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct FormatQuery {
     /// `json` (default), `csv` or `xlsx`.
     #[param(inline)]
     format: Option<Format>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(super) struct ReportParams {
-    /// The unit to report on, with every unit below it; by default, all of yours.
-    pub(super) unit_id: Option<Uuid>,
-    /// `2025`, `2025-Q4` or `2025-10`; the current year by default.
-    pub(super) period: Option<String>,
-    /// `json` (default), `csv` or `xlsx`.
-    #[param(inline)]
-    pub(super) format: Option<Format>,
-}
-
-impl ReportParams {
-    pub(super) fn query(&self) -> ReportQuery {
-        ReportQuery {
-            unit_id: self.unit_id,
-            period: self.period.clone(),
-        }
-    }
-}
-
-/// A table as CSV or XLSX, for download.
-pub(super) fn file_response(table: &Table, format: Format, name: &str) -> ApiResult<HttpResponse> {
-    let (bytes, mime, ext) = match format {
-        Format::Xlsx => (table.to_xlsx()?, FileFormat::XLSX_MIME, "xlsx"),
-        Format::Csv | Format::Json => (table.to_csv()?, "text/csv; charset=utf-8", "csv"),
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(mime)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.{ext}\""),
-        ))
-        .body(bytes))
-}
-
-/// The highest of the administrator's units: where a write spanning their units is
-/// filed in the audit log.
-async fn top_unit(
-    state: &AppState,
-    principal: &hocvuso_kernel::Principal,
-) -> ApiResult<Option<Uuid>> {
-    let units = state.identity.units(principal).await?;
-    let ids: std::collections::HashSet<Uuid> = units.iter().map(|u| u.id).collect();
-    Ok(units
-        .iter()
-        .find(|u| !u.parent_id.is_some_and(|p| ids.contains(&p)))
-        .map(|u| u.id))
-}
-
-/// A report as JSON, or as a CSV or XLSX file of the same rows and numbers.
-pub(super) fn report_response<T: Serialize>(
-    report: &T,
-    table: impl FnOnce() -> Table,
-    format: Option<Format>,
-    name: &str,
-) -> ApiResult<HttpResponse> {
-    match format.unwrap_or_default() {
-        Format::Json => Ok(HttpResponse::Ok().json(report)),
-        format => file_response(&table(), format, name),
-    }
 }
 
 fn import_error(vi: String, en: String) -> ApiError {
@@ -155,7 +82,7 @@ async fn read_file(mut form: Multipart) -> ApiResult<(Vec<u8>, Option<String>, O
         }
         return Ok((bytes, file_name, content_type));
     }
-    Err(super::media::missing_file())
+    Err(crate::error::missing_file())
 }
 
 /// Imports a resident list (CSV in UTF-8, or XLSX) as `multipart/form-data` (field
@@ -187,30 +114,12 @@ async fn import_people(
     let (bytes, file_name, content_type) = read_file(form).await?;
     let format = FileFormat::detect(content_type.as_deref(), file_name.as_deref())
         .ok_or(hocvuso_administration::AdministrationError::UnsupportedFormat)?;
-    let summary = state
-        .administration
-        .import_people(principal, bytes, format, file_name)
-        .await?;
-    audit(
-        &state,
-        principal,
-        Audited {
-            action: "people.import",
-            subject_kind: "people_import",
-            subject_id: Some(summary.id),
-            unit_id: top_unit(&state, principal).await?,
-        },
-        None::<()>,
-        Some(&serde_json::json!({
-            "file_name": summary.file_name,
-            "total_rows": summary.total_rows,
-            "created": summary.created,
-            "updated": summary.updated,
-            "unchanged": summary.unchanged,
-            "rejected": summary.rejected,
-        })),
-    )
-    .await?;
+    let upload = Upload {
+        bytes,
+        format,
+        file_name,
+    };
+    let summary = state.import_people(principal, upload).await?;
     Ok(HttpResponse::Created().json(summary))
 }
 
@@ -243,7 +152,10 @@ async fn people_import(
     security(("bearer" = [])),
     params(("id" = Uuid, Path), FormatQuery),
     responses(
-        (status = OK, content_type = "text/csv", body = String),
+        (status = OK, description = "CSV; or an XLSX workbook, with `format=xlsx`", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -285,11 +197,11 @@ async fn list_targets(
 #[utoipa::path(
     tag = "administration",
     security(("bearer" = [])),
-    params(("year" = i32, Path), ("target_group" = TargetGroup, Path)),
+    params(("year" = i32, Path, minimum = 2024, maximum = 2035), ("target_group" = TargetGroup, Path)),
     request_body = SetTargetRequest,
     responses(
         (status = OK, body = TargetView),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`percent_out_of_range`, `year_out_of_range`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field percent is `percent_out_of_range`, or year is `year_out_of_range`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -302,23 +214,7 @@ async fn set_target(
 ) -> ApiResult<web::Json<TargetView>> {
     let principal = caller.require(&[Role::Admin])?;
     let (year, group) = path.into_inner();
-    let (before, after) = state
-        .administration
-        .set_target(principal, year, group, body)
-        .await?;
-    audit(
-        &state,
-        principal,
-        Audited {
-            action: "target.set",
-            subject_kind: "target",
-            subject_id: None,
-            unit_id: None,
-        },
-        before.as_ref(),
-        Some(&after),
-    )
-    .await?;
+    let after = state.set_target(principal, year, group, body).await?;
     Ok(web::Json(after))
 }
 
@@ -330,8 +226,12 @@ async fn set_target(
     security(("bearer" = [])),
     params(ReportParams),
     responses(
-        (status = OK, body = TargetsReport, description = "JSON; or `text/csv`, or an XLSX workbook, with `format`"),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`period_invalid`"),
+        (status = OK, description = "JSON; or a CSV file, or an XLSX workbook, with `format`", content(
+            (TargetsReport = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field period is `period_invalid`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "a unit outside your scope"),
     )
@@ -362,8 +262,12 @@ async fn targets_report(
     security(("bearer" = [])),
     params(ReportParams),
     responses(
-        (status = OK, body = HouseholdsReport, description = "JSON; or `text/csv`, or an XLSX workbook, with `format`"),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`period_invalid`"),
+        (status = OK, description = "JSON; or a CSV file, or an XLSX workbook, with `format`", content(
+            (HouseholdsReport = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field period is `period_invalid`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "a unit outside your scope"),
     )

@@ -8,13 +8,11 @@ use hocvuso_assessment::dto::{
     AttemptResult, AttemptView, CompetencyMastery, CourseResult, PlacementResult, QuestionDetail,
     QuestionDraft, QuizSettings, QuizSettingsUpdate, ReplayReport, Submission,
 };
-use hocvuso_enrollment::CoursePlan;
+use hocvuso_kernel::Problem;
 use hocvuso_kernel::problem::ProblemBody;
-use hocvuso_kernel::{Problem, Role};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::learning::published_plan;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
@@ -37,82 +35,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(replay);
 }
 
-fn pass_mark(state_pass_mark: i32) -> u32 {
-    u32::try_from(state_pass_mark).unwrap_or(0)
-}
-
-async fn quiz_settings_of(state: &AppState, course_id: Uuid) -> ApiResult<QuizSettings> {
-    let structure = state
-        .courses
-        .structure(course_id)
-        .await?
-        .ok_or_else(|| ApiError(Problem::not_found()))?;
-    Ok(state
-        .assessment
-        .quiz_settings(course_id, pass_mark(structure.pass_mark))
-        .await?)
-}
-
-/// Marks as skippable, in every course the learner is enrolled in, the lessons whose
-/// competencies they have shown at the lesson's level or above.
-async fn apply_mastery(state: &AppState, user: Uuid) -> ApiResult<()> {
-    let mastery: HashMap<String, u32> = state
-        .assessment
-        .mastery(user)
-        .await?
-        .into_iter()
-        .map(|m| (m.competency, m.level))
-        .collect();
-    if mastery.is_empty() {
-        return Ok(());
-    }
-    let plans = super::learning::Plans(state);
-    for enrolled in state.learning.my_courses(user, &plans).await? {
-        let Some(structure) = state.courses.structure(enrolled.course_id).await? else {
-            continue;
-        };
-        let mastered: Vec<Uuid> = structure
-            .lessons
-            .iter()
-            .filter(|l| {
-                !l.competencies.is_empty()
-                    && l.competencies.iter().all(|c| {
-                        mastery
-                            .get(c)
-                            .is_some_and(|level| i64::from(*level) >= i64::from(l.level))
-                    })
-            })
-            .map(|l| l.id)
-            .collect();
-        if !mastered.is_empty()
-            && let Some(plan) = hocvuso_enrollment::CoursePlans::plan(&plans, structure.id).await?
-        {
-            state
-                .learning
-                .mark_skippable(user, &plan, &mastered)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-pub(crate) async fn after_enrolment(state: &AppState, user: Uuid) -> ApiResult<()> {
-    apply_mastery(state, user).await
-}
-
-async fn enrolled_plan(
-    state: &AppState,
-    caller: &Authenticated,
-    code: &str,
-) -> ApiResult<std::sync::Arc<CoursePlan>> {
-    let plan = published_plan(state, code).await?;
-    state
-        .learning
-        .course_progress(caller.0.user_id, &plan)
-        .await?;
-    Ok(plan)
-}
-
 /// Starts an attempt at a course's final quiz (enrolled learners), or returns the one
 /// in progress. Questions are drawn from the whole bank with a recorded seed and their
 /// options shuffled; no answer leaves the server before submission.
@@ -133,12 +55,7 @@ async fn start_quiz(
     caller: Authenticated,
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let plan = enrolled_plan(&state, &caller, &code).await?;
-    let settings = quiz_settings_of(&state, plan.course_id).await?;
-    let view = state
-        .assessment
-        .start_attempt(caller.0.user_id, plan.course_id, &settings)
-        .await?;
+    let view = state.start_quiz(&caller.0, &code).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -159,13 +76,7 @@ async fn quiz_standing(
     caller: Authenticated,
     code: web::Path<String>,
 ) -> ApiResult<web::Json<CourseResult>> {
-    let plan = enrolled_plan(&state, &caller, &code).await?;
-    Ok(web::Json(
-        state
-            .assessment
-            .course_result(caller.0.user_id, plan.course_id)
-            .await?,
-    ))
+    Ok(web::Json(state.quiz_standing(&caller.0, &code).await?))
 }
 
 /// An attempt of the caller's, to resume it (questions and time left, no answers).
@@ -211,32 +122,7 @@ async fn submit(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<Submission>,
 ) -> ApiResult<web::Json<AttemptResult>> {
-    let user = caller.0.user_id;
-    let submitted = state.assessment.submit_final(user, *id, &body).await?;
-    let result = submitted.result;
-    if let Some(course_id) = result.course_id {
-        let counted = state.assessment.counted_attempt(user, course_id).await?;
-        // Only the attempt that counts (the highest, or the last) changes the
-        // enrolment; a weaker one leaves it as it was.
-        if let Some(standing) = counted.filter(|c| c.attempt_id == result.attempt_id) {
-            let plan =
-                hocvuso_enrollment::CoursePlans::plan(&super::learning::Plans(&state), course_id)
-                    .await?
-                    .ok_or_else(|| ApiError(Problem::not_found()))?;
-            let score = i32::try_from(standing.score_percent).unwrap_or(0);
-            let progress = state
-                .learning
-                .record_assessment(user, &plan, score, standing.passed)
-                .await?;
-            if progress.enrollment.completed_at.is_some() {
-                super::certification::certify_completions(&state, user).await?;
-            }
-        }
-        if submitted.mastery_rose {
-            apply_mastery(&state, user).await?;
-        }
-    }
-    Ok(web::Json(result))
+    Ok(web::Json(state.submit_quiz(&caller.0, *id, &body).await?))
 }
 
 /// Starts (or resumes) a short placement test over the competencies of the courses
@@ -255,23 +141,7 @@ async fn start_placement(
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> ApiResult<HttpResponse> {
-    let group = state
-        .identity
-        .me(&caller.0)
-        .await?
-        .target_group
-        .ok_or(hocvuso_enrollment::EnrollmentError::TargetGroupUnknown)?;
-    let courses: Vec<Uuid> = state
-        .courses
-        .structures_for(group)
-        .await?
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    let view = state
-        .assessment
-        .start_placement(caller.0.user_id, group, &courses)
-        .await?;
+    let view = state.start_placement(&caller.0).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -297,12 +167,9 @@ async fn submit_placement(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<Submission>,
 ) -> ApiResult<web::Json<PlacementResult>> {
-    let result = state
-        .assessment
-        .submit_placement(caller.0.user_id, *id, &body)
-        .await?;
-    apply_mastery(&state, caller.0.user_id).await?;
-    Ok(web::Json(result))
+    Ok(web::Json(
+        state.submit_placement(&caller.0, *id, &body).await?,
+    ))
 }
 
 /// The caller's level in each competency, from every quiz and placement test they
@@ -338,7 +205,7 @@ async fn questions(
     id: web::Path<Uuid>,
     query: web::Query<HashMap<String, String>>,
 ) -> ApiResult<web::Json<Vec<QuestionDetail>>> {
-    let course = super::authoring::editable(&state, &caller, *id).await?;
+    let course = state.editable_course(&caller.0, *id).await?;
     let include_retired = query.get("include_retired").is_some_and(|v| v == "true");
     Ok(web::Json(
         state
@@ -369,7 +236,7 @@ async fn add_question(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<QuestionDraft>,
 ) -> ApiResult<HttpResponse> {
-    let course = super::authoring::editable(&state, &caller, *id).await?;
+    let course = state.editable_course(&caller.0, *id).await?;
     let created = state.assessment.create_question(course.id, &body).await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -408,7 +275,7 @@ async fn edit_question(
     ValidJson(body): ValidJson<QuestionDraft>,
 ) -> ApiResult<web::Json<QuestionDetail>> {
     let (id, question_id) = path.into_inner();
-    let course = super::authoring::editable(&state, &caller, id).await?;
+    let course = state.editable_course(&caller.0, id).await?;
     question_of_course(&state, course.id, question_id).await?;
     Ok(web::Json(
         state.assessment.update_question(question_id, &body).await?,
@@ -433,7 +300,7 @@ async fn retire_question(
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (id, question_id) = path.into_inner();
-    let course = super::authoring::editable(&state, &caller, id).await?;
+    let course = state.editable_course(&caller.0, id).await?;
     question_of_course(&state, course.id, question_id).await?;
     state.assessment.retire_question(question_id).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -456,8 +323,8 @@ async fn quiz_settings(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<QuizSettings>> {
-    let course = super::authoring::editable(&state, &caller, *id).await?;
-    Ok(web::Json(quiz_settings_of(&state, course.id).await?))
+    let course = state.editable_course(&caller.0, *id).await?;
+    Ok(web::Json(state.quiz_settings(course.id).await?))
 }
 
 /// Changes a course's final-quiz settings; attempts already started keep theirs. The
@@ -480,9 +347,9 @@ async fn change_settings(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<QuizSettingsUpdate>,
 ) -> ApiResult<web::Json<QuizSettings>> {
-    let course = super::authoring::editable(&state, &caller, *id).await?;
+    let course = state.editable_course(&caller.0, *id).await?;
     state.assessment.set_quiz_settings(course.id, &body).await?;
-    Ok(web::Json(quiz_settings_of(&state, course.id).await?))
+    Ok(web::Json(state.quiz_settings(course.id).await?))
 }
 
 /// Replays an attempt's draw from its seed, for audit (administrators of the learner's
@@ -504,15 +371,5 @@ async fn replay(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ReplayReport>> {
-    let principal = caller.require(&[Role::Admin])?;
-    let report = state.assessment.replay(*id).await?;
-    if !state
-        .identity
-        .administers_user(principal, report.user_id)
-        .await?
-    {
-        // Outside an administrator's scope, an attempt does not exist.
-        return Err(ApiError(Problem::not_found()));
-    }
-    Ok(web::Json(report))
+    Ok(web::Json(state.replay_attempt(&caller.0, *id).await?))
 }

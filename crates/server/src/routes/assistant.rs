@@ -1,20 +1,14 @@
 //! `/api/v1/assistant/…` and `/api/v1/me/next`: questions answered from the lessons,
 //! the learner's conversations, and the next step for every learner.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, delete, get, post, web};
 use hocvuso_assistant::dto::{AskRequest, AskResponse, ConversationSummary, ConversationView};
-use hocvuso_assistant::next::{
-    CourseFacts, EnrolmentFacts, LearnerFacts, LessonFacts, NextSteps, next_steps,
-};
-use hocvuso_courses::dto::{CatalogQuery, CourseDetail};
+use hocvuso_assistant::next::NextSteps;
 use hocvuso_kernel::pagination::{Page, PageQuery};
 use hocvuso_kernel::problem::ProblemBody;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::learning::Plans;
 use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::extract::{ValidJson, ValidQuery};
@@ -49,10 +43,8 @@ async fn ask(
     caller: Authenticated,
     ValidJson(body): ValidJson<AskRequest>,
 ) -> ApiResult<web::Json<AskResponse>> {
-    let user = caller.0.user_id;
-    state.rate_limits.check_ask(user)?;
-    let group = state.identity.target_group_of(user).await?;
-    Ok(web::Json(state.assistant.ask(user, group, &body).await?))
+    state.rate_limits.check_ask(caller.0.user_id)?;
+    Ok(web::Json(state.ask(&caller.0, &body).await?))
 }
 
 /// The caller's conversations with the assistant, newest first.
@@ -120,61 +112,6 @@ async fn delete_conversation(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn course_facts(detail: &CourseDetail) -> CourseFacts {
-    let course = &detail.course;
-    CourseFacts {
-        code: course.code.clone(),
-        title: course.title.clone(),
-        level: course.level,
-        competencies: course.competencies.clone(),
-        audiences: course.audiences.clone(),
-        estimated_minutes: course.estimated_minutes,
-        lessons: detail
-            .modules
-            .iter()
-            .flat_map(|m| &m.lessons)
-            .map(|l| LessonFacts {
-                slug: l.slug.clone(),
-                title: l.title.clone(),
-                level: l.level,
-                competencies: l.competencies.clone(),
-                has_easy_read: l.has_easy_read,
-                accessible: l.accessible,
-            })
-            .collect(),
-    }
-}
-
-/// The published courses open to `group`, with their lessons.
-async fn open_courses(
-    state: &AppState,
-    group: hocvuso_kernel::TargetGroup,
-) -> ApiResult<Vec<CourseFacts>> {
-    let mut facts = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = state
-            .courses
-            .catalog(&CatalogQuery {
-                target_group: Some(group),
-                competency: None,
-                level: None,
-                q: None,
-                limit: Some(100),
-                cursor: cursor.take(),
-            })
-            .await?;
-        for summary in &page.items {
-            let detail = state.courses.course(&summary.code).await?;
-            facts.push(course_facts(&detail.value));
-        }
-        match page.next_cursor {
-            Some(following) => cursor = Some(following),
-            None => return Ok(facts),
-        }
-    }
-}
-
 /// What to do next: lessons to continue, final quizzes left, the placement test, and
 /// courses to start (at the first lesson the learner has not shown they master),
 /// from the learner's target group, placement test and competency levels. Elderly
@@ -190,38 +127,5 @@ async fn next_step(
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> ApiResult<web::Json<NextSteps>> {
-    let user = caller.0.user_id;
-    let me = state.identity.me(&caller.0).await?;
-    let mastery: HashMap<String, u32> = state
-        .assessment
-        .mastery(user)
-        .await?
-        .into_iter()
-        .map(|m| (m.competency, m.level))
-        .collect();
-    let learner = LearnerFacts {
-        target_group: me.target_group,
-        elderly: me.elderly,
-        disability: me.disability.is_some(),
-        placement_taken: state.assessment.placement_taken(user).await?,
-        mastery,
-    };
-    let enrolments: Vec<EnrolmentFacts> = state
-        .learning
-        .my_courses(user, &Plans(&state))
-        .await?
-        .into_iter()
-        .map(|e| EnrolmentFacts {
-            course_code: e.course_code,
-            status: e.status,
-            resume_lesson: e.resume.map(|r| r.lesson_slug),
-            final_assessment_required: e.final_assessment_required,
-            final_assessment_passed: e.final_assessment_passed,
-        })
-        .collect();
-    let courses = match me.target_group {
-        Some(group) => open_courses(&state, group).await?,
-        None => Vec::new(),
-    };
-    Ok(web::Json(next_steps(&learner, &enrolments, &courses)))
+    Ok(web::Json(state.next_steps(&caller.0).await?))
 }

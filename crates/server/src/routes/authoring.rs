@@ -3,14 +3,13 @@
 use actix_web::{HttpResponse, get, post, put, web};
 use hocvuso_courses::authoring::{CourseOrder, LessonDraft, NewCourse, NewModule};
 use hocvuso_courses::dto::AuthoredCourse;
-use hocvuso_courses::entity::course;
+use hocvuso_journeys::access::AUTHORS;
 use hocvuso_kernel::problem::ProblemBody;
-use hocvuso_kernel::{Problem, Role};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::{Authenticated, may_edit_course};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::Authenticated;
+use crate::error::ApiResult;
 use crate::extract::ValidJson;
 use crate::state::AppState;
 
@@ -24,23 +23,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(reorder)
         .service(publish)
         .service(archive);
-}
-
-const AUTHORS: &[Role] = &[Role::Trainer, Role::Admin];
-
-/// The course `id`, if the caller may edit it (403 otherwise).
-pub(crate) async fn editable(
-    state: &AppState,
-    caller: &Authenticated,
-    id: Uuid,
-) -> ApiResult<course::Model> {
-    let principal = caller.require(AUTHORS)?;
-    let found = state.courses.authored_course(id).await?;
-    if may_edit_course(state, principal, found.owner_id).await? {
-        Ok(found)
-    } else {
-        Err(ApiError(Problem::forbidden()))
-    }
 }
 
 async fn view(state: &AppState, id: Uuid) -> ApiResult<web::Json<AuthoredCourse>> {
@@ -109,7 +91,7 @@ async fn get_course(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AuthoredCourse>> {
-    let found = editable(&state, &caller, *id).await?;
+    let found = state.editable_course(&caller.0, *id).await?;
     Ok(web::Json(state.courses.authored_view(found).await?))
 }
 
@@ -132,7 +114,7 @@ async fn add_module(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<NewModule>,
 ) -> ApiResult<HttpResponse> {
-    let found = editable(&state, &caller, *id).await?;
+    let found = state.editable_course(&caller.0, *id).await?;
     state.courses.add_module(&found, body).await?;
     Ok(HttpResponse::Created().json(view(&state, *id).await?.into_inner()))
 }
@@ -158,7 +140,7 @@ async fn add_lesson(
     ValidJson(body): ValidJson<LessonDraft>,
 ) -> ApiResult<HttpResponse> {
     let (id, module_id) = path.into_inner();
-    let found = editable(&state, &caller, id).await?;
+    let found = state.editable_course(&caller.0, id).await?;
     state.courses.add_lesson(&found, module_id, body).await?;
     Ok(HttpResponse::Created().json(view(&state, id).await?.into_inner()))
 }
@@ -184,7 +166,7 @@ async fn update_lesson(
     ValidJson(body): ValidJson<LessonDraft>,
 ) -> ApiResult<web::Json<AuthoredCourse>> {
     let (id, lesson_id) = path.into_inner();
-    let found = editable(&state, &caller, id).await?;
+    let found = state.editable_course(&caller.0, id).await?;
     state.courses.update_lesson(&found, lesson_id, body).await?;
     view(&state, id).await
 }
@@ -197,7 +179,7 @@ async fn update_lesson(
     request_body = CourseOrder,
     responses(
         (status = OK, body = AuthoredCourse),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`order_incomplete`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field modules is `order_incomplete`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -208,7 +190,7 @@ async fn reorder(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CourseOrder>,
 ) -> ApiResult<web::Json<AuthoredCourse>> {
-    let found = editable(&state, &caller, *id).await?;
+    let found = state.editable_course(&caller.0, *id).await?;
     state.courses.reorder(&found, body).await?;
     view(&state, *id).await
 }
@@ -220,7 +202,7 @@ async fn reorder(
     params(("id" = Uuid, Path)),
     responses(
         (status = OK, body = AuthoredCourse),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`course_empty` or `lesson_incomplete`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field lessons is `course_empty`, `lesson_incomplete` or `lesson_inaccessible`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -230,7 +212,7 @@ async fn publish(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AuthoredCourse>> {
-    let found = editable(&state, &caller, *id).await?;
+    let found = state.editable_course(&caller.0, *id).await?;
     let published = state.courses.publish(found).await?;
     Ok(web::Json(state.courses.authored_view(published).await?))
 }
@@ -251,7 +233,7 @@ async fn archive(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AuthoredCourse>> {
-    let found = editable(&state, &caller, *id).await?;
+    let found = state.editable_course(&caller.0, *id).await?;
     let archived = state.courses.archive(found).await?;
     Ok(web::Json(state.courses.authored_view(archived).await?))
 }

@@ -2,27 +2,22 @@
 //! for scanned QR codes), the keys and status lists verifiers fetch, revocation and
 //! re-issue by administrators, and PDF certificates singly or as a streamed ZIP.
 
-use std::collections::HashSet;
-
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
-use hocvuso_certification::certificate::CertificateFilter;
+use hocvuso_certification::Jwks;
 use hocvuso_certification::dto::{
     CredentialEvent, CredentialView, ReasonRequest, Verification, VerifyRequest,
 };
-use hocvuso_certification::issue::Completion;
-use hocvuso_certification::{AchievementSpec, Competency, Holder, Jwks};
-use hocvuso_courses::dto::FrameworkView;
+use hocvuso_journeys::exports::ZipRequest;
+use hocvuso_kernel::Problem;
 use hocvuso_kernel::problem::ProblemBody;
-use hocvuso_kernel::{Problem, Role};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::audit::{Audited, audit};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ValidJson, ValidQuery};
@@ -48,106 +43,6 @@ pub fn public_routes(cfg: &mut ServiceConfig) {
     cfg.service(jwks).service(page).service(page_form);
 }
 
-/// The unit of a record's holder, for the audit entry's scope.
-async fn holder_unit(
-    state: &AppState,
-    caller: &Authenticated,
-    holder: Uuid,
-) -> ApiResult<Option<Uuid>> {
-    Ok(state.identity.user(&caller.0, holder).await?.unit_id)
-}
-
-async fn holder_of(state: &AppState, user: Uuid) -> ApiResult<Holder> {
-    let (name, cccd) = state.identity.credential_subject(user).await?;
-    Ok(Holder {
-        name,
-        national_id: cccd.map(|c| c.as_str().to_owned()),
-    })
-}
-
-async fn achievement_of(
-    state: &AppState,
-    framework: &FrameworkView,
-    course_id: Uuid,
-) -> ApiResult<Option<AchievementSpec>> {
-    let Some(structure) = state.courses.structure(course_id).await? else {
-        return Ok(None);
-    };
-    let summary = match state.courses.course(&structure.code).await {
-        Ok(detail) => detail.value.course.summary.clone(),
-        // Archived since: the record still names the course.
-        Err(_) => structure.title.clone(),
-    };
-    let name_of = |code: &str| {
-        framework
-            .domains
-            .iter()
-            .flat_map(|d| &d.competencies)
-            .find(|c| c.code == code)
-            .map_or_else(|| code.to_owned(), |c| c.name.clone())
-    };
-    Ok(Some(AchievementSpec {
-        course_code: structure.code.clone(),
-        title: structure.title.clone(),
-        summary,
-        level: structure.level,
-        pass_mark: u32::try_from(structure.pass_mark).unwrap_or(0),
-        has_final_quiz: state.assessment.has_final_quiz(course_id).await?,
-        competencies: structure
-            .competencies
-            .iter()
-            .map(|code| Competency {
-                code: code.clone(),
-                name: name_of(code),
-            })
-            .collect(),
-    }))
-}
-
-/// Issues a record for every course the learner completed and holds none for. Called
-/// after anything that may complete a course, and when a learner lists their records
-/// (which also heals a record lost to a crash between completion and issue).
-pub(crate) async fn certify_completions(state: &AppState, user: Uuid) -> ApiResult<()> {
-    let completed = state.learning.completions(user).await?;
-    if completed.is_empty() {
-        return Ok(());
-    }
-    let certified: HashSet<Uuid> = state
-        .certification
-        .certified_courses(user)
-        .await?
-        .into_iter()
-        .collect();
-    let missing: Vec<_> = completed
-        .into_iter()
-        .filter(|c| !certified.contains(&c.course_id))
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let holder = holder_of(state, user).await?;
-    let framework = state.courses.framework().await?;
-    for done in missing {
-        let Some(achievement) = achievement_of(state, &framework, done.course_id).await? else {
-            continue;
-        };
-        let completion = Completion {
-            user_id: user,
-            course_id: done.course_id,
-            completed_at: done.completed_at,
-            score_percent: done
-                .final_score
-                .and_then(|s| u32::try_from(s).ok())
-                .unwrap_or(100),
-        };
-        state
-            .certification
-            .issue(&completion, &holder, &achievement)
-            .await?;
-    }
-    Ok(())
-}
-
 /// The caller's completion records, newest first (revoked ones included, marked).
 #[utoipa::path(
     tag = "certification",
@@ -159,29 +54,9 @@ async fn my_credentials(
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> ApiResult<web::Json<Vec<CredentialView>>> {
-    let user = caller.0.user_id;
-    certify_completions(&state, user).await?;
-    Ok(web::Json(state.certification.records_of(user).await?))
-}
-
-/// A record, for its holder or an administrator of the holder's unit.
-async fn readable_record(
-    state: &AppState,
-    caller: &Authenticated,
-    id: Uuid,
-) -> ApiResult<hocvuso_certification::entity::credential::Model> {
-    let record = state.certification.record(id).await?;
-    if record.user_id == caller.0.user_id
-        || (caller.0.is(Role::Admin)
-            && state
-                .identity
-                .administers_user(&caller.0, record.user_id)
-                .await?)
-    {
-        Ok(record)
-    } else {
-        Err(ApiError(Problem::not_found()))
-    }
+    Ok(web::Json(
+        state.certification.records_of(caller.0.user_id).await?,
+    ))
 }
 
 /// One record with its signed token, for its holder or an administrator in scope.
@@ -200,7 +75,7 @@ async fn credential(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<CredentialView>> {
-    let record = readable_record(&state, &caller, *id).await?;
+    let record = state.readable_record(&caller.0, *id).await?;
     Ok(web::Json(state.certification.view(&record)?))
 }
 
@@ -220,7 +95,7 @@ async fn certificate_pdf(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let record = readable_record(&state, &caller, *id).await?;
+    let record = state.readable_record(&caller.0, *id).await?;
     let certification = state.certification.clone();
     let pdf = web::block(move || certification.certificate_pdf(&record))
         .await
@@ -395,25 +270,6 @@ async fn page_form(form: web::Query<CodeForm>) -> HttpResponse {
         .finish()
 }
 
-async fn administered_record(
-    state: &AppState,
-    caller: &Authenticated,
-    id: Uuid,
-) -> ApiResult<hocvuso_certification::entity::credential::Model> {
-    let principal = caller.require(&[Role::Admin])?;
-    let record = state.certification.record(id).await?;
-    if state
-        .identity
-        .administers_user(principal, record.user_id)
-        .await?
-    {
-        Ok(record)
-    } else {
-        // Outside an administrator's scope, a record does not exist.
-        Err(ApiError(Problem::not_found()))
-    }
-}
-
 /// Revokes a record, with the reason (administrators of the holder's unit; audited).
 /// Verification then answers `revoked`, and the status list bit is set.
 #[utoipa::path(
@@ -435,21 +291,9 @@ async fn revoke(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<CredentialView>> {
-    let record = administered_record(&state, &caller, *id).await?;
-    let revoked = state
-        .certification
-        .revoke(*id, caller.0.user_id, &body.reason)
-        .await?;
-    let what = Audited {
-        action: "credential.revoke",
-        subject_kind: "credential",
-        subject_id: Some(*id),
-        unit_id: holder_unit(&state, &caller, record.user_id).await?,
-    };
-    let before = serde_json::json!({"status": "valid"});
-    let after = serde_json::json!({"status": "revoked", "reason": body.reason});
-    audit(&state, &caller.0, what, Some(before), Some(after)).await?;
-    Ok(web::Json(revoked))
+    Ok(web::Json(
+        state.revoke_record(&caller.0, *id, &body.reason).await?,
+    ))
 }
 
 /// Re-issues a record after a correction (e.g. the holder's name was fixed in their
@@ -474,26 +318,7 @@ async fn reissue(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
-    let record = administered_record(&state, &caller, *id).await?;
-    let holder = holder_of(&state, record.user_id).await?;
-    let framework = state.courses.framework().await?;
-    let achievement = achievement_of(&state, &framework, record.course_id)
-        .await?
-        .ok_or_else(|| ApiError(Problem::not_found()))?;
-    let view = state
-        .certification
-        .reissue(*id, caller.0.user_id, &body.reason, &holder, &achievement)
-        .await?;
-    let what = Audited {
-        action: "credential.reissue",
-        subject_kind: "credential",
-        subject_id: Some(*id),
-        unit_id: holder_unit(&state, &caller, record.user_id).await?,
-    };
-    let before = serde_json::json!({"status": "valid"});
-    let after =
-        serde_json::json!({"status": "revoked", "reason": body.reason, "replaced_by": view.id});
-    audit(&state, &caller.0, what, Some(before), Some(after)).await?;
+    let view = state.reissue_record(&caller.0, *id, &body.reason).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -513,7 +338,7 @@ async fn events(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<CredentialEvent>>> {
-    administered_record(&state, &caller, *id).await?;
+    state.administered_record(&caller.0, *id).await?;
     Ok(web::Json(state.certification.events(*id).await?))
 }
 
@@ -521,6 +346,7 @@ async fn events(
 struct ZipQuery {
     /// A course code; every course when absent.
     #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
     course: Option<String>,
     /// Issued on or after this day (UTC).
     from: Option<NaiveDate>,
@@ -546,16 +372,12 @@ async fn certificates_zip(
     caller: Authenticated,
     ValidQuery(query): ValidQuery<ZipQuery>,
 ) -> ApiResult<HttpResponse> {
-    let principal = caller.require(&[Role::Admin])?;
-    let course_id = super::course_id_of(&state, query.course.as_deref()).await?;
-    let filter = CertificateFilter {
-        course_id,
-        holders: Some(state.identity.administered_users(principal).await?),
+    let request = ZipRequest {
+        course: query.course.as_deref(),
         issued_from: query.from.map(super::start_of),
         issued_to: query.to.map(super::start_of),
-        include_revoked: false,
     };
-    let body = super::chunked_body(state.certification.stream_zip(filter));
+    let body = super::chunked_body(state.certificates_zip(&caller.0, request).await?);
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((

@@ -3,23 +3,22 @@
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use hocvuso_administration::classes::{
-    AttendanceRequest, ClassView, CreateClassRequest, CreateSessionRequest, MemberAttendance,
-    PeopleRequest, PersonOutcome, SessionView,
+    AttendanceRequest, ClassView, CreateClassRequest, CreateSessionRequest, PeopleRequest,
+    PersonOutcome, SessionView,
 };
-use hocvuso_enrollment::enrol::EnrollmentView;
+use hocvuso_kernel::Role;
 use hocvuso_kernel::problem::ProblemBody;
-use hocvuso_kernel::{Principal, Problem, Role};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::audit::{Audited, audit};
 use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::extract::ValidJson;
 use crate::state::AppState;
+use hocvuso_journeys::enrolment::ClassProgress;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(create_class)
@@ -36,31 +35,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 const MANAGERS: &[Role] = &[Role::Admin, Role::Trainer];
 
-fn class_write(action: &'static str, class: &ClassView) -> Audited {
-    Audited {
-        action,
-        subject_kind: "class",
-        subject_id: Some(class.id),
-        unit_id: Some(class.unit_id),
-    }
-}
-
-async fn audited<T: Serialize>(
-    state: &AppState,
-    who: &Principal,
-    action: &'static str,
-    class_id: Uuid,
-    after: &T,
-) -> ApiResult<()> {
-    let what = Audited {
-        action,
-        subject_kind: "class",
-        subject_id: Some(class_id),
-        unit_id: Some(state.administration.class_unit(who, class_id).await?),
-    };
-    audit(state, who, what, None::<()>, Some(after)).await
-}
-
 /// Creates a class in a unit: administrators in their units, trainers in their own
 /// unit and the units below it (audited).
 #[utoipa::path(
@@ -69,7 +43,7 @@ async fn audited<T: Serialize>(
     request_body = CreateClassRequest,
     responses(
         (status = CREATED, body = ClassView),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`unknown_unit`: not a unit you may teach or administer in"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field unit_id is `unknown_unit`, not a unit you may teach or administer in"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -80,15 +54,7 @@ async fn create_class(
     ValidJson(body): ValidJson<CreateClassRequest>,
 ) -> ApiResult<HttpResponse> {
     let who = caller.require(MANAGERS)?;
-    let class = state.administration.create_class(who, body).await?;
-    audit(
-        &state,
-        who,
-        class_write("class.create", &class),
-        None::<()>,
-        Some(&class),
-    )
-    .await?;
+    let class = state.create_class(who, body).await?;
     Ok(HttpResponse::Created().json(class))
 }
 
@@ -146,11 +112,7 @@ async fn add_members(
     ValidJson(body): ValidJson<PeopleRequest>,
 ) -> ApiResult<web::Json<Vec<PersonOutcome>>> {
     let who = caller.require(MANAGERS)?;
-    let outcomes = state
-        .administration
-        .add_members(who, *id, &body.user_ids)
-        .await?;
-    audited(&state, who, "class.members_add", *id, &outcomes).await?;
+    let outcomes = state.add_members(who, *id, &body.user_ids).await?;
     Ok(web::Json(outcomes))
 }
 
@@ -171,8 +133,7 @@ async fn remove_member(
 ) -> ApiResult<HttpResponse> {
     let who = caller.require(MANAGERS)?;
     let (id, person) = path.into_inner();
-    state.administration.remove_member(who, id, person).await?;
-    audited(&state, who, "class.member_remove", id, &person).await?;
+    state.remove_member(who, id, person).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -180,6 +141,7 @@ async fn remove_member(
 struct EnrolClassRequest {
     /// A course code.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     course: String,
 }
 
@@ -203,42 +165,7 @@ async fn enrol_class(
     ValidJson(body): ValidJson<EnrolClassRequest>,
 ) -> ApiResult<web::Json<Vec<PersonOutcome>>> {
     let who = caller.require(MANAGERS)?;
-    let members = state.administration.class_members(who, *id).await?;
-    let plan = super::learning::published_plan(&state, &body.course).await?;
-    let mut outcomes = Vec::with_capacity(members.len());
-    for member in members {
-        match state
-            .learning
-            .enrol(member.id, member.target_group, &plan)
-            .await
-        {
-            Ok(()) => {
-                super::assessment::after_enrolment(&state, member.id).await?;
-                outcomes.push(PersonOutcome {
-                    user_id: member.id,
-                    result: "enrolled",
-                    code: None,
-                });
-            }
-            Err(e) => {
-                let problem = Problem::from(e);
-                if problem.is_server_error() {
-                    return Err(problem.into());
-                }
-                outcomes.push(PersonOutcome {
-                    user_id: member.id,
-                    result: "rejected",
-                    code: Some(problem.code.into_owned()),
-                });
-            }
-        }
-    }
-    state
-        .administration
-        .record_class_course(who, *id, plan.course_id)
-        .await?;
-    audited(&state, who, "class.enrol", *id, &outcomes).await?;
-    Ok(web::Json(outcomes))
+    Ok(web::Json(state.enrol_class(who, *id, &body.course).await?))
 }
 
 /// Schedules (or records) an in-person session.
@@ -260,8 +187,7 @@ async fn create_session(
     ValidJson(body): ValidJson<CreateSessionRequest>,
 ) -> ApiResult<HttpResponse> {
     let who = caller.require(MANAGERS)?;
-    let session = state.administration.create_session(who, *id, body).await?;
-    audited(&state, who, "class.session_create", *id, &session).await?;
+    let session = state.create_session(who, *id, body).await?;
     Ok(HttpResponse::Created().json(session))
 }
 
@@ -294,7 +220,7 @@ async fn list_sessions(
     request_body = AttendanceRequest,
     responses(
         (status = OK, body = SessionView),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`not_a_member`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field present is `not_a_member`"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -308,26 +234,9 @@ async fn record_attendance(
     let who = caller.require(MANAGERS)?;
     let (id, session) = path.into_inner();
     let recorded = state
-        .administration
         .record_attendance(who, id, session, &body.present)
         .await?;
-    audited(&state, who, "class.attendance", id, &recorded).await?;
     Ok(web::Json(recorded))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-struct MemberProgress {
-    #[serde(flatten)]
-    attendance: MemberAttendance,
-    /// The member's enrolments in the class's courses.
-    courses: Vec<EnrollmentView>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-struct ClassProgress {
-    class: ClassView,
-    sessions: usize,
-    members: Vec<MemberProgress>,
 }
 
 /// The class's progress: per member, sessions attended and their progress in each of
@@ -348,24 +257,5 @@ async fn class_progress(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ClassProgress>> {
     let who = caller.require(MANAGERS)?;
-    let (class, sessions, members) = state.administration.class_attendance(who, *id).await?;
-    let mut rows = Vec::with_capacity(members.len());
-    for attendance in members {
-        let courses = state
-            .learning
-            .my_courses(attendance.person.id, &super::learning::Plans(&state))
-            .await?
-            .into_iter()
-            .filter(|c| class.course_ids.contains(&c.course_id))
-            .collect();
-        rows.push(MemberProgress {
-            attendance,
-            courses,
-        });
-    }
-    Ok(web::Json(ClassProgress {
-        class,
-        sessions,
-        members: rows,
-    }))
+    Ok(web::Json(state.class_progress(who, *id).await?))
 }

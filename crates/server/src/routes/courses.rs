@@ -30,9 +30,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
 struct SearchQuery {
     /// Words to look for, with or without diacritics ("bao mat" finds "bảo mật").
     #[validate(length(min = 1, max = 200))]
+    #[param(min_length = 1, max_length = 200)]
     q: String,
     /// At most this many hits (1–50, default 10).
     #[validate(range(min = 1, max = 50))]
+    #[param(minimum = 1, maximum = 50)]
     limit: Option<usize>,
 }
 

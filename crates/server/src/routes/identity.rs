@@ -14,7 +14,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::audit::{Audited, audit};
 use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::extract::{ValidJson, ValidQuery};
@@ -125,6 +124,7 @@ async fn logout(
 struct OidcStartQuery {
     /// Passed on to the identity provider (e.g. the citizen ID the person typed).
     #[validate(length(min = 1, max = 128))]
+    #[param(min_length = 1, max_length = 128)]
     login_hint: Option<String>,
 }
 
@@ -160,7 +160,7 @@ async fn oidc_start(
     request_body = OidcCallback,
     responses(
         (status = OK, body = TokenResponse),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_state_invalid`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field state is `oidc_state_invalid`"),
         (status = UNAUTHORIZED, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_sign_in_failed`"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_not_configured`"),
         (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json"),
@@ -246,14 +246,7 @@ async fn create_unit(
     ValidJson(body): ValidJson<CreateUnitRequest>,
 ) -> ApiResult<HttpResponse> {
     let admin = caller.require(&[Role::Admin])?;
-    let unit = state.identity.create_unit(admin, body).await?;
-    let what = Audited {
-        action: "unit.create",
-        subject_kind: "unit",
-        subject_id: Some(unit.id),
-        unit_id: Some(unit.id),
-    };
-    audit(&state, admin, what, None::<()>, Some(&unit)).await?;
+    let unit = state.create_unit(admin, body).await?;
     Ok(HttpResponse::Created().json(unit))
 }
 
@@ -263,8 +256,10 @@ struct UsersQuery {
     /// Only people in this unit and the units below it.
     unit_id: Option<Uuid>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     cursor: Option<String>,
 }
 
@@ -313,14 +308,7 @@ async fn create_user(
     ValidJson(body): ValidJson<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let admin = caller.require(&[Role::Admin])?;
-    let user = state.identity.create_user(admin, body).await?;
-    let what = Audited {
-        action: "user.create",
-        subject_kind: "user",
-        subject_id: Some(user.id),
-        unit_id: user.unit_id,
-    };
-    audit(&state, admin, what, None::<()>, Some(&user)).await?;
+    let user = state.create_user(admin, body).await?;
     Ok(HttpResponse::Created().json(user))
 }
 
@@ -366,15 +354,6 @@ async fn update_user(
     ValidJson(body): ValidJson<UpdateProfileRequest>,
 ) -> ApiResult<web::Json<UserView>> {
     let admin = caller.require(&[Role::Admin])?;
-    let id = id.into_inner();
-    let before = state.identity.user(admin, id).await?;
-    let after = state.identity.update_user(admin, id, body).await?;
-    let what = Audited {
-        action: "user.update",
-        subject_kind: "user",
-        subject_id: Some(id),
-        unit_id: after.unit_id,
-    };
-    audit(&state, admin, what, Some(&before), Some(&after)).await?;
+    let after = state.update_user(admin, id.into_inner(), body).await?;
     Ok(web::Json(after))
 }

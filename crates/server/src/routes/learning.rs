@@ -1,31 +1,19 @@
 //! `/api/v1/me/courses`, `/api/v1/me/progress`, `/api/v1/progress/sync`: enrolment,
 //! progress (online and from offline clients) and the learner's view of a lesson.
 
-use std::sync::Arc;
-
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
-use async_trait::async_trait;
-use hocvuso_courses::dto::LessonView;
-use hocvuso_enrollment::enrol::{CourseProgress, EnrollmentView, LessonProgressView};
-use hocvuso_enrollment::progress::{EventKind, EventResult, EventStatus, ProgressEvent};
-use hocvuso_enrollment::{CoursePlan, CoursePlans, EnrollmentError, PlannedLesson};
+use hocvuso_enrollment::enrol::{CourseProgress, EnrollmentView};
+use hocvuso_enrollment::progress::{EventResult, ProgressEvent};
+use hocvuso_journeys::progress::{LearnerLesson, SyncResults};
 use hocvuso_kernel::problem::ProblemBody;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::middleware::lang_of;
 use crate::state::AppState;
-
-/// Whether a batch may complete a course (only a lesson's completion can).
-fn completes_lessons(items: &[Result<ProgressEvent, String>]) -> bool {
-    items
-        .iter()
-        .any(|item| matches!(item, Ok(event) if event.kind == EventKind::Completed))
-}
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(my_courses)
@@ -35,56 +23,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(open_lesson)
         .service(record_one)
         .service(sync);
-}
-
-/// Course plans for the learning domain, read from the courses domain.
-pub struct Plans<'a>(pub &'a AppState);
-
-#[async_trait]
-impl CoursePlans for Plans<'_> {
-    async fn plan(&self, course_id: Uuid) -> Result<Option<Arc<CoursePlan>>, EnrollmentError> {
-        let structure = self
-            .0
-            .courses
-            .structure(course_id)
-            .await
-            .map_err(|e| EnrollmentError::Plans(e.to_string()))?;
-        let Some(structure) = structure else {
-            return Ok(None);
-        };
-        let final_assessment = self
-            .0
-            .assessment
-            .has_final_quiz(course_id)
-            .await
-            .map_err(|e| EnrollmentError::Plans(e.to_string()))?;
-        Ok(Some(Arc::new(CoursePlan {
-            course_id: structure.id,
-            code: structure.code.clone(),
-            title: structure.title.clone(),
-            published: structure.published,
-            target_groups: structure.target_groups.clone(),
-            sequential: structure.sequential,
-            lessons: structure
-                .lessons
-                .iter()
-                .map(|l| PlannedLesson {
-                    id: l.id,
-                    slug: l.slug.clone(),
-                })
-                .collect(),
-            final_assessment,
-        })))
-    }
-}
-
-/// The plan of the published course `code`.
-pub async fn published_plan(state: &AppState, code: &str) -> ApiResult<Arc<CoursePlan>> {
-    let structure = state.courses.published_structure(code).await?;
-    Plans(state)
-        .plan(structure.id)
-        .await?
-        .ok_or_else(|| ApiError(hocvuso_kernel::Problem::not_found()))
 }
 
 /// The courses the caller is enrolled in (or completed), latest activity first, with
@@ -104,7 +42,7 @@ async fn my_courses(
 ) -> ApiResult<web::Json<Vec<EnrollmentView>>> {
     let courses = state
         .learning
-        .my_courses(caller.0.user_id, &Plans(&state))
+        .my_courses(caller.0.user_id, state.plans())
         .await?;
     Ok(web::Json(courses))
 }
@@ -127,15 +65,7 @@ async fn enrol(
     caller: Authenticated,
     code: web::Path<String>,
 ) -> ApiResult<web::Json<CourseProgress>> {
-    let plan = published_plan(&state, &code).await?;
-    let group = state.identity.me(&caller.0).await?.target_group;
-    let user = caller.0.user_id;
-    state.learning.enrol(user, group, &plan).await?;
-    // What the learner showed in placement tests and quizzes applies to the new course.
-    super::assessment::after_enrolment(&state, user).await?;
-    Ok(web::Json(
-        state.learning.course_progress(user, &plan).await?,
-    ))
+    Ok(web::Json(state.enrol(&caller.0, &code).await?))
 }
 
 /// Unenrols the caller; progress is kept. A completed course cannot be left (409).
@@ -155,7 +85,7 @@ async fn unenrol(
     caller: Authenticated,
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let plan = published_plan(&state, &code).await?;
+    let plan = state.published_plan(&code).await?;
     state.learning.withdraw(caller.0.user_id, &plan).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -177,19 +107,13 @@ async fn course_progress(
     caller: Authenticated,
     code: web::Path<String>,
 ) -> ApiResult<web::Json<CourseProgress>> {
-    let plan = published_plan(&state, &code).await?;
+    let plan = state.published_plan(&code).await?;
     Ok(web::Json(
         state
             .learning
             .course_progress(caller.0.user_id, &plan)
             .await?,
     ))
-}
-
-#[derive(Serialize, ToSchema)]
-struct LearnerLesson {
-    lesson: LessonView,
-    progress: LessonProgressView,
 }
 
 /// A lesson as an enrolled learner opens it, with their progress in it. In a
@@ -212,24 +136,10 @@ async fn open_lesson(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (code, slug) = path.into_inner();
-    let plan = published_plan(&state, &code).await?;
-    let lesson_id = plan
-        .lessons
-        .iter()
-        .find(|l| l.slug == slug)
-        .map(|l| l.id)
-        .ok_or_else(|| ApiError(hocvuso_kernel::Problem::not_found()))?;
-    let progress = state
-        .learning
-        .open_lesson(caller.0.user_id, &plan, lesson_id)
-        .await?;
-    let lesson = state.courses.lesson(&code, &slug).await?;
+    let opened = state.open_lesson(&caller.0, &code, &slug).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
-        .json(LearnerLesson {
-            lesson: lesson.value.clone(),
-            progress,
-        }))
+        .json(opened))
 }
 
 /// Records one progress event while online. Not enrolled in the lesson's course → 403
@@ -251,27 +161,10 @@ async fn record_one(
     caller: Authenticated,
     event: web::Json<ProgressEvent>,
 ) -> ApiResult<web::Json<EventResult>> {
-    let items = vec![Ok(event.into_inner())];
-    let completes_lessons = completes_lessons(&items);
-    let mut results = state
-        .learning
-        .record(caller.0.user_id, items, &Plans(&state), lang_of(&req))
+    let result = state
+        .record_progress(&caller.0, event.into_inner(), lang_of(&req))
         .await?;
-    let result = results
-        .pop()
-        .ok_or_else(|| ApiError(hocvuso_kernel::Problem::internal(&"no result")))?;
-    if completes_lessons && result.status == EventStatus::Accepted {
-        super::certification::certify_completions(&state, caller.0.user_id).await?;
-    }
-    match result.code.as_deref() {
-        Some("not_enrolled") => Err(EnrollmentError::NotEnrolled.into()),
-        Some(code) => Err(ApiError(hocvuso_kernel::Problem::bad_request(
-            code.to_owned(),
-            result.message.clone().unwrap_or_default(),
-            result.message.unwrap_or_default(),
-        ))),
-        None => Ok(web::Json(result)),
-    }
+    Ok(web::Json(result))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -279,15 +172,6 @@ struct SyncBatch {
     /// At most 500 events; each is checked on its own.
     #[schema(value_type = Vec<ProgressEvent>)]
     events: Vec<serde_json::Value>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-struct SyncResults {
-    accepted: usize,
-    duplicates: usize,
-    rejected: usize,
-    /// One per event, in the order sent.
-    results: Vec<EventResult>,
 }
 
 /// Progress queued by an offline client, in one batch (at most 500 events, else 413
@@ -312,24 +196,13 @@ async fn sync(
     caller: Authenticated,
     batch: web::Json<SyncBatch>,
 ) -> ApiResult<web::Json<SyncResults>> {
-    let events = batch.into_inner().events;
-    let items: Vec<_> = events
+    let items = batch
+        .into_inner()
+        .events
         .into_iter()
         .map(|value| serde_json::from_value::<ProgressEvent>(value).map_err(|e| e.to_string()))
         .collect();
-    let completes_lessons = completes_lessons(&items);
-    let results = state
-        .learning
-        .record(caller.0.user_id, items, &Plans(&state), lang_of(&req))
-        .await?;
-    let count = |status| results.iter().filter(|r| r.status == status).count();
-    if completes_lessons && count(EventStatus::Accepted) > 0 {
-        super::certification::certify_completions(&state, caller.0.user_id).await?;
-    }
-    Ok(web::Json(SyncResults {
-        accepted: count(EventStatus::Accepted),
-        duplicates: count(EventStatus::Duplicate),
-        rejected: count(EventStatus::Rejected),
-        results,
-    }))
+    Ok(web::Json(
+        state.sync_progress(&caller.0, items, lang_of(&req)).await?,
+    ))
 }

@@ -17,8 +17,8 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::{Authenticated, authenticate, may_edit_course};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::{Authenticated, authenticate};
+use crate::error::{ApiError, ApiResult, missing_file};
 use crate::extract::ValidJson;
 use crate::state::AppState;
 
@@ -35,14 +35,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
 struct UploadQuery {
     /// `main` (the lesson's video, audio, image or PDF slides), `captions` (WebVTT) or `attachment`.
     role: MediaRole,
-}
-
-pub(crate) fn missing_file() -> ApiError {
-    ApiError(Problem::bad_request(
-        "file_missing",
-        "Thiếu tệp: gửi tệp trong trường multipart có tên \"file\".",
-        "No file: send it in the multipart field named \"file\".",
-    ))
 }
 
 /// Uploads a lesson file as `multipart/form-data` (field `file`). The type is sniffed from
@@ -69,7 +61,7 @@ async fn upload(
     mut form: Multipart,
 ) -> ApiResult<HttpResponse> {
     let (id, lesson_id) = path.into_inner();
-    let course = super::authoring::editable(&state, &caller, id).await?;
+    let course = state.editable_course(&caller.0, id).await?;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(|e| {
             ApiError(Problem::bad_request(
@@ -131,7 +123,7 @@ async fn visible_media(
     let (media, course) = state.courses.media_course(id).await?;
     if course.status != "published" {
         let principal = authenticate(req).map_err(|_| ApiError(Problem::not_found()))?;
-        if !may_edit_course(state, &principal, course.owner_id).await? {
+        if !state.may_edit_course(&principal, course.owner_id).await? {
             return Err(ApiError(Problem::not_found()));
         }
     }
@@ -162,7 +154,7 @@ async fn start_direct_upload(
     ValidJson(body): ValidJson<DirectUploadRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, lesson_id) = path.into_inner();
-    let course = super::authoring::editable(&state, &caller, id).await?;
+    let course = state.editable_course(&caller.0, id).await?;
     let started = state
         .courses
         .start_direct_upload(
@@ -201,7 +193,7 @@ async fn finish_direct_upload(
     path: web::Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (id, lesson_id, upload_id) = path.into_inner();
-    let course = super::authoring::editable(&state, &caller, id).await?;
+    let course = state.editable_course(&caller.0, id).await?;
     let recorded = state
         .courses
         .finish_direct_upload(
@@ -247,8 +239,12 @@ async fn link(
     tag = "catalog",
     params(("id" = Uuid, Path)),
     responses(
-        (status = OK, description = "The whole file", content_type = "application/octet-stream"),
-        (status = PARTIAL_CONTENT, description = "The requested byte range", content_type = "application/octet-stream"),
+        (status = OK, description = "The whole file, as the type its bytes were sniffed as on upload", content(
+            ("video/*"), ("audio/*"), ("image/*"), ("application/pdf"), ("text/vtt"),
+        )),
+        (status = PARTIAL_CONTENT, description = "The requested byte range", content(
+            ("video/*"), ("audio/*"), ("image/*"), ("application/pdf"), ("text/vtt"),
+        )),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
         (status = RANGE_NOT_SATISFIABLE, body = ProblemBody, content_type = "application/problem+json"),
     )

@@ -5,19 +5,17 @@ use actix_web::{HttpResponse, delete, get, put, web};
 use hocvuso_administration::mentors::{
     MentorsQuery, MentorsReport, MentorshipView, UncertifiedHouseholds,
 };
-use hocvuso_enrollment::enrol::EnrollmentView;
-use hocvuso_identity::dto::PersonBrief;
+use hocvuso_journeys::learner::MenteeProgress;
 use hocvuso_kernel::Role;
 use hocvuso_kernel::problem::ProblemBody;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::administration::{Format, ReportParams, report_response};
-use crate::audit::{Audited, audit};
 use crate::auth::Authenticated;
 use crate::error::ApiResult;
+use crate::reports::{Format, ReportParams, report_response};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -36,7 +34,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     params(("mentor_id" = Uuid, Path), ("mentee_id" = Uuid, Path)),
     responses(
         (status = OK, body = MentorshipView),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`mentor_is_mentee`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field mentee_id is `mentor_is_mentee`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "a person outside your units"),
     )
@@ -49,17 +47,7 @@ async fn assign_mentee(
 ) -> ApiResult<web::Json<MentorshipView>> {
     let principal = caller.require(&[Role::Admin])?;
     let (mentor, mentee) = path.into_inner();
-    let (before, after) = state
-        .administration
-        .assign_mentee(principal, mentor, mentee)
-        .await?;
-    let what = Audited {
-        action: "mentorship.assign",
-        subject_kind: "user",
-        subject_id: Some(mentee),
-        unit_id: state.identity.user(principal, mentee).await?.unit_id,
-    };
-    audit(&state, principal, what, before.as_ref(), Some(&after)).await?;
+    let after = state.assign_mentee(principal, mentor, mentee).await?;
     Ok(web::Json(after))
 }
 
@@ -82,28 +70,11 @@ async fn unassign_mentee(
 ) -> ApiResult<HttpResponse> {
     let principal = caller.require(&[Role::Admin])?;
     let (mentor, mentee) = path.into_inner();
-    let before = state
-        .administration
-        .unassign_mentee(principal, mentor, mentee)
-        .await?;
-    let what = Audited {
-        action: "mentorship.end",
-        subject_kind: "user",
-        subject_id: Some(mentee),
-        unit_id: state.identity.user(principal, mentee).await?.unit_id,
-    };
-    audit(&state, principal, what, Some(&before), None::<()>).await?;
+    state.unassign_mentee(principal, mentor, mentee).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// A mentee and how far they got in each of their courses.
-#[derive(Debug, Serialize, ToSchema)]
-struct MenteeProgress {
-    #[serde(flatten)]
-    person: PersonBrief,
-    courses: Vec<EnrollmentView>,
-}
-
 /// The people the caller guides as a mentor, with their courses and progress.
 #[utoipa::path(
     tag = "learning",
@@ -118,15 +89,7 @@ async fn my_mentees(
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> ApiResult<web::Json<Vec<MenteeProgress>>> {
-    let mut mentees = Vec::new();
-    for person in state.administration.mentees(caller.0.user_id).await? {
-        let courses = state
-            .learning
-            .my_courses(person.id, &super::learning::Plans(&state))
-            .await?;
-        mentees.push(MenteeProgress { person, courses });
-    }
-    Ok(web::Json(mentees))
+    Ok(web::Json(state.my_mentees(&caller.0).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -148,7 +111,11 @@ struct MentorsParams {
     security(("bearer" = [])),
     params(MentorsParams),
     responses(
-        (status = OK, body = MentorsReport, description = "JSON; or `text/csv`, or an XLSX workbook, with `format`"),
+        (status = OK, description = "JSON; or a CSV file, or an XLSX workbook, with `format`", content(
+            (MentorsReport = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -178,8 +145,12 @@ async fn mentors_report(
     security(("bearer" = [])),
     params(ReportParams),
     responses(
-        (status = OK, body = UncertifiedHouseholds, description = "JSON; or `text/csv`, or an XLSX workbook, with `format`"),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`period_invalid`"),
+        (status = OK, description = "JSON; or a CSV file, or an XLSX workbook, with `format`", content(
+            (UncertifiedHouseholds = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field period is `period_invalid`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
     )

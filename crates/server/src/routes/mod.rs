@@ -1,4 +1,7 @@
-//! Thin handlers, one module per domain: parse and validate, call the domain, map errors.
+//! Thin handlers, one module per area of the API: parse and validate, call one use
+//! case (a `Platform` step, or one domain service for a single-domain read), map the
+//! result. No route module imports another; what they share is here and in the
+//! crate's `auth`, `extract`, `error` and `reports` modules.
 
 pub mod administration;
 pub mod assessment;
@@ -15,20 +18,7 @@ pub mod mentors;
 
 use actix_web::web::Bytes;
 use futures_util::Stream;
-use hocvuso_kernel::Problem;
 use tokio::sync::mpsc;
-use uuid::Uuid;
-
-use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
-
-/// A course's id from its code, when one is given; an unknown code is a 404.
-pub(crate) async fn course_id_of(state: &AppState, code: Option<&str>) -> ApiResult<Option<Uuid>> {
-    let Some(code) = code else { return Ok(None) };
-    let ids = state.courses.course_ids().await?;
-    let id = ids.get(code).copied();
-    id.map(Some).ok_or_else(|| ApiError(Problem::not_found()))
-}
 
 /// A response body fed by a domain's bounded channel of chunks: the producer waits
 /// while the client reads slowly, which keeps memory flat.
