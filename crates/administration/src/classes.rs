@@ -28,6 +28,7 @@ pub const MAX_BATCH: usize = 1000;
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct CreateClassRequest {
     #[validate(length(min = 1, max = 200, code = "name_length"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub unit_id: Uuid,
 }
@@ -47,6 +48,7 @@ pub struct ClassView {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct PeopleRequest {
     #[validate(length(min = 1, max = 1000, code = "batch_size"))]
+    #[schema(min_items = 1, max_items = 1000)]
     pub user_ids: Vec<Uuid>,
 }
 
@@ -65,6 +67,7 @@ pub struct PersonOutcome {
 pub struct CreateSessionRequest {
     pub held_at: DateTime<Utc>,
     #[validate(length(min = 1, max = 200, code = "topic_length"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub topic: String,
 }
 
@@ -80,6 +83,7 @@ pub struct SessionView {
 pub struct AttendanceRequest {
     /// Everyone present; the list replaces an earlier one.
     #[validate(length(max = 1000, code = "batch_size"))]
+    #[schema(max_items = 1000)]
     pub present: Vec<Uuid>,
 }
 

@@ -30,6 +30,7 @@ pub struct TargetView {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct SetTargetRequest {
     #[validate(range(min = 0, max = 100, code = "percent_out_of_range"))]
+    #[schema(minimum = 0, maximum = 100)]
     pub percent: i32,
 }
 

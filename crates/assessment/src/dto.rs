@@ -64,23 +64,29 @@ pub struct QuestionDraft {
     /// Unique within the course (the `id` in `questions.toml`): ASCII letters, digits,
     /// `-` and `_`.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     pub code: String,
     /// A component competency of the framework, such as `4.2`.
     #[validate(length(min = 1, max = 8))]
+    #[schema(min_length = 1, max_length = 8)]
     pub competency: String,
     #[validate(range(min = 1, max = 8))]
+    #[schema(minimum = 1, maximum = 8)]
     pub level: i32,
     #[serde(rename = "type")]
     pub kind: QuestionType,
     #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
     pub prompt: String,
     /// Choice types: the options. Ordering: the items in the CORRECT order.
     #[serde(default)]
     #[validate(length(max = 12))]
+    #[schema(max_items = 12)]
     pub options: Vec<String>,
     /// Choice types: zero-based indexes of the correct options.
     #[serde(default)]
     #[validate(length(max = 12))]
+    #[schema(max_items = 12)]
     pub answer: Vec<u32>,
     /// True/false questions: the correct value.
     #[serde(default)]
@@ -88,12 +94,14 @@ pub struct QuestionDraft {
     /// Short answers: every accepted answer.
     #[serde(default)]
     #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
     pub accepted: Vec<String>,
     /// Short answers: "bao mat" also matches "bảo mật".
     #[serde(default)]
     pub diacritics_insensitive: bool,
     /// Shown after submission.
     #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
     pub explanation: String,
 }
 
@@ -151,14 +159,18 @@ impl Grading {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
 pub struct QuizSettingsUpdate {
     #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
     pub question_count: u32,
     #[validate(range(min = 1, max = 600))]
+    #[schema(minimum = 1, maximum = 600)]
     pub time_limit_minutes: u32,
     /// 0 means unlimited.
     #[validate(range(max = 100))]
+    #[schema(maximum = 100)]
     pub max_attempts: u32,
     /// Wait between the end of one attempt and the start of the next.
     #[validate(range(max = 43200))]
+    #[schema(maximum = 43200)]
     pub cooldown_minutes: u32,
     pub grading: Grading,
 }
@@ -310,6 +322,7 @@ pub struct AnswerInput {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
 pub struct Submission {
     #[validate(length(max = 200))]
+    #[schema(max_items = 200)]
     pub answers: Vec<AnswerInput>,
     /// The device's clock. Accepted so clients may send it, but ignored: the server's
     /// clock alone decides whether the answers came in time.

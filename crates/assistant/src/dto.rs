@@ -10,6 +10,7 @@ use validator::Validate;
 pub struct AskRequest {
     /// In Vietnamese, with or without diacritics.
     #[validate(length(min = 2, max = 500))]
+    #[schema(min_length = 2, max_length = 500)]
     pub question: String,
     /// Continues this conversation of the caller's; a new one starts when absent.
     pub conversation_id: Option<Uuid>,

@@ -92,6 +92,7 @@ impl Verification {
 pub struct VerifyRequest {
     /// A VC-JWT, as issued.
     #[validate(length(min = 1, max = 16384))]
+    #[schema(min_length = 1, max_length = 16384)]
     pub token: String,
 }
 
@@ -99,6 +100,7 @@ pub struct VerifyRequest {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct ReasonRequest {
     #[validate(length(min = 3, max = 500))]
+    #[schema(min_length = 3, max_length = 500)]
     pub reason: String,
 }
 

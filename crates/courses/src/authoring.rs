@@ -23,28 +23,38 @@ use crate::{Courses, CoursesError};
 pub struct NewCourse {
     /// Stable code: lowercase ASCII letters, digits and dashes.
     #[validate(length(min = 3, max = 100))]
+    #[schema(min_length = 3, max_length = 100, pattern = "^[a-z0-9-]+$")]
     pub code: String,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
     pub title_en: Option<String>,
     #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
     pub summary: String,
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub summary_en: Option<String>,
     #[validate(length(min = 1, max = 4))]
+    #[schema(min_items = 1, max_items = 4)]
     pub target_groups: Vec<TargetGroup>,
     #[serde(default)]
     pub audiences: Vec<String>,
     #[validate(range(min = 1, max = 8))]
+    #[schema(minimum = 1, maximum = 8)]
     pub level: i32,
     #[validate(length(min = 1, max = 24))]
+    #[schema(min_items = 1, max_items = 24)]
     pub competencies: Vec<String>,
     #[validate(range(min = 1, max = 10000))]
+    #[schema(minimum = 1, maximum = 10000)]
     pub estimated_minutes: i32,
     #[serde(default = "yes")]
     pub sequential: bool,
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub pass_mark: i32,
 }
 
@@ -55,8 +65,10 @@ fn yes() -> bool {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct NewModule {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, pattern = "^[a-z0-9-]+$")]
     pub code: String,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
 }
 
@@ -64,29 +76,39 @@ pub struct NewModule {
 pub struct LessonDraft {
     /// Unique within the course: lowercase ASCII letters, digits and dashes.
     #[validate(length(min = 1, max = 120))]
+    #[schema(min_length = 1, max_length = 120, pattern = "^[a-z0-9-]+$")]
     pub slug: String,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default)]
     pub summary: String,
     /// Markdown. A lesson may be saved empty; publishing needs every lesson filled.
     #[validate(length(max = 200000))]
+    #[schema(max_length = 200000)]
     #[serde(default)]
     pub body: String,
     #[validate(length(max = 200000))]
+    #[schema(max_length = 200000)]
     pub easy_read: Option<String>,
     /// What an audio or video lesson says; publishing needs it, or WebVTT captions.
     #[validate(length(max = 200000))]
+    #[schema(max_length = 200000)]
     pub transcript: Option<String>,
     /// What an image lesson shows; publishing an image lesson needs it.
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub alt_text: Option<String>,
     #[validate(range(min = 1, max = 8))]
+    #[schema(minimum = 1, maximum = 8)]
     pub level: i32,
     #[validate(length(min = 1, max = 24))]
+    #[schema(min_items = 1, max_items = 24)]
     pub competencies: Vec<String>,
     #[validate(range(min = 1, max = 600))]
+    #[schema(minimum = 1, maximum = 600)]
     pub estimated_minutes: i32,
 }
 
@@ -94,6 +116,7 @@ pub struct LessonDraft {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CourseOrder {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_items = 1, max_items = 200)]
     pub modules: Vec<ModuleOrder>,
 }
 

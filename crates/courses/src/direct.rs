@@ -34,6 +34,7 @@ pub struct DirectUploadRequest {
     pub role: MediaRole,
     /// The file's name, for display only.
     #[validate(length(min = 1, max = 255))]
+    #[schema(min_length = 1, max_length = 255)]
     pub file_name: String,
 }
 

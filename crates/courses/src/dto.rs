@@ -43,15 +43,20 @@ pub struct CatalogQuery {
     pub target_group: Option<TargetGroup>,
     /// A component competency code such as `4.2`.
     #[validate(length(min = 1, max = 8))]
+    #[param(min_length = 1, max_length = 8)]
     pub competency: Option<String>,
     #[validate(range(min = 1, max = 8))]
+    #[param(minimum = 1, maximum = 8)]
     pub level: Option<i32>,
     /// Words of the title or summary, with or without diacritics.
     #[validate(length(min = 1, max = 200))]
+    #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 

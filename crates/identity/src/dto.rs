@@ -47,13 +47,17 @@ impl Disability {
 pub struct RegisterRequest {
     /// Vietnamese mobile number (`0912345678` or `+84912345678`). Phone or email is required.
     #[validate(length(max = 32))]
+    #[schema(max_length = 32)]
     pub phone: Option<String>,
     #[validate(length(max = 254))]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
     /// At least 8 characters, mixing letters with digits or symbols.
     #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
     pub password: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
     pub target_group: Option<TargetGroup>,
     pub preferred_language: Option<Lang>,
@@ -63,14 +67,17 @@ pub struct RegisterRequest {
 pub struct LoginRequest {
     /// The phone number or email the account was registered with.
     #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
     pub identifier: String,
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub refresh_token: String,
 }
 
@@ -115,6 +122,7 @@ pub struct UserView {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 pub struct UpdateProfileRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub sex: Option<Sex>,
@@ -123,11 +131,13 @@ pub struct UpdateProfileRequest {
     pub unit_id: Option<Uuid>,
     /// The household (hộ gia đình) label, e.g. the household book number.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub household: Option<String>,
     pub disability: Option<Disability>,
     pub preferred_language: Option<Lang>,
     /// 12-digit citizen ID; checked against the date of birth and sex.
     #[validate(length(max = 32))]
+    #[schema(max_length = 32)]
     pub cccd: Option<String>,
 }
 
@@ -171,12 +181,14 @@ impl UnitKind {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateUnitRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub kind: UnitKind,
     /// The unit this one belongs to; must be within the administrator's scope.
     pub parent_id: Option<Uuid>,
     /// An optional stable code (e.g. the official ward code).
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub code: Option<String>,
 }
 
@@ -202,14 +214,18 @@ pub struct UnitView {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateUserRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
     pub role: Role,
     #[validate(length(max = 32))]
+    #[schema(max_length = 32)]
     pub phone: Option<String>,
     #[validate(length(max = 254))]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
     /// Optional: without one the person signs in through VNeID only.
     #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
     pub password: Option<String>,
     pub unit_id: Option<Uuid>,
     pub target_group: Option<TargetGroup>,

@@ -18,9 +18,11 @@ pub const MAX_LIMIT: u64 = 100;
 pub struct PageQuery {
     /// How many items to return (1–100, default 20).
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     #[validate(length(max = 512))]
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 
