@@ -202,10 +202,120 @@ mod tests {
         out
     }
 
+    /// The expected picks, as `(pool index, option order)`.
+    fn picks(expected: &[(usize, &[u32])]) -> Vec<Pick> {
+        expected
+            .iter()
+            .map(|&(pool_index, order)| Pick {
+                pool_index,
+                order: order.to_vec(),
+            })
+            .collect()
+    }
+
+    // Golden values: recorded attempts are replayed from their seed for audits, so a
+    // seed must draw exactly what it drew when the generator was written. The values
+    // below were taken from the generator as first released; a change to `Rng`, the
+    // shuffle or the draw that makes any of these tests fail breaks every stored
+    // attempt's replay, and must not be made.
+
+    /// SplitMix64's published reference outputs (Vigna's `splitmix64.c`).
     #[test]
-    fn the_same_seed_draws_the_same_questions_and_orders() {
+    fn the_generator_is_splitmix64() {
+        let mut rng = Rng::new(0);
+        let outputs: Vec<u64> = (0..5).map(|_| rng.next_u64()).collect();
+        assert_eq!(
+            outputs,
+            [
+                0xE220_A839_7B1D_CDAF,
+                0x6E78_9E6A_A1B9_65F4,
+                0x06C4_5D18_8009_454F,
+                0xF88B_B8A8_724C_81EC,
+                0x1B39_896A_51A8_749B,
+            ]
+        );
+        let mut rng = Rng::new(1_234_567);
+        let outputs: Vec<u64> = (0..5).map(|_| rng.next_u64()).collect();
+        assert_eq!(
+            outputs,
+            [
+                6_457_827_717_110_365_317,
+                3_203_168_211_198_807_973,
+                9_817_491_932_198_370_423,
+                4_593_380_528_125_082_431,
+                16_408_922_859_458_223_821,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_seed_gives_the_recorded_numbers_and_shuffle() {
+        let mut rng = Rng::new(42);
+        let below: Vec<usize> = (0..10).map(|_| rng.below(6)).collect();
+        assert_eq!(below, [1, 1, 0, 0, 4, 0, 1, 2, 1, 2]);
+
+        let mut rng = Rng::new(42);
+        let mut items: Vec<u32> = (0..10).collect();
+        rng.shuffle(&mut items);
+        assert_eq!(items, [0, 9, 5, 8, 6, 4, 7, 2, 1, 3]);
+    }
+
+    #[test]
+    fn a_seed_draws_the_recorded_quiz() {
         let p = pool(&[("1.1", 6), ("4.2", 9), ("5.2", 4)]);
-        assert_eq!(draw_quiz(42, &p, 10), draw_quiz(42, &p, 10));
+        assert_eq!(
+            draw_quiz(42, &p, 10),
+            picks(&[
+                (16, &[0, 2, 1]),
+                (8, &[2, 0, 1, 3]),
+                (15, &[1, 0]),
+                (2, &[0, 2, 3, 1]),
+                (0, &[1, 0]),
+                (3, &[1, 0]),
+                (6, &[1, 0]),
+                (17, &[0, 2, 3, 1]),
+                (4, &[1, 0, 2]),
+                (13, &[2, 1, 0]),
+            ])
+        );
+        // Seeds use all 64 bits (the database keeps them as the same bits in an i64).
+        assert_eq!(
+            draw_quiz(u64::MAX, &p, 10),
+            picks(&[
+                (17, &[3, 1, 2, 0]),
+                (0, &[1, 0]),
+                (5, &[2, 1, 3, 0]),
+                (16, &[2, 1, 0]),
+                (18, &[0, 1]),
+                (15, &[1, 0]),
+                (13, &[0, 1, 2]),
+                (9, &[1, 0]),
+                (12, &[1, 0]),
+                (3, &[1, 0]),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_seed_draws_the_recorded_placement_test() {
+        let p = pool(&[("1.1", 6), ("2.1", 1), ("4.2", 5), ("5.2", 3)]);
+        assert_eq!(
+            draw_placement(7, &p, 2, 16),
+            picks(&[
+                (10, &[0, 1]),
+                (0, &[1, 0]),
+                (2, &[2, 3, 0, 1]),
+                (12, &[1, 0]),
+                (9, &[1, 2, 3, 0]),
+                (6, &[1, 0]),
+                (14, &[0, 2, 3, 1]),
+            ])
+        );
+    }
+
+    #[test]
+    fn different_seeds_draw_differently() {
+        let p = pool(&[("1.1", 6), ("4.2", 9), ("5.2", 4)]);
         assert_ne!(draw_quiz(42, &p, 10), draw_quiz(43, &p, 10));
     }
 

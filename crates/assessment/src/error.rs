@@ -1,7 +1,88 @@
+use std::borrow::Cow;
+
 use hocvuso_kernel::problem::validation::invalid_input;
+use hocvuso_kernel::problem::{ErrorCode, registered};
 use hocvuso_kernel::{FieldError, Message, Problem};
 
 use crate::content::BankError;
+
+hocvuso_kernel::error_codes! {
+    /// Every problem code question banks, quizzes and placement tests give, and every
+    /// code of an invalid field they name. The generic ones (`not_found`,
+    /// `validation_failed`, `length`, …) are the kernel's.
+    pub enum AssessmentErrorCode {
+        problem {
+            /// 409, [`AssessmentError::QuestionCodeTaken`].
+            QuestionCodeTaken = "question_code_taken",
+            /// 409, [`AssessmentError::QuizUnavailable`].
+            QuizUnavailable = "quiz_unavailable",
+            /// 409, [`AssessmentError::PlacementUnavailable`].
+            PlacementUnavailable = "placement_unavailable",
+            /// 409, [`AssessmentError::AttemptLimitReached`].
+            AttemptLimitReached = "attempt_limit_reached",
+            /// 429, [`AssessmentError::AttemptCooldown`].
+            AttemptCooldown = "attempt_cooldown",
+            /// 409, [`AssessmentError::AttemptTimeOver`].
+            AttemptTimeOver = "attempt_time_over",
+            /// 409, [`AssessmentError::AttemptNotSubmitted`].
+            AttemptNotSubmitted = "attempt_not_submitted",
+            /// 400, [`AssessmentError::AnswerNotInAttempt`], and its field's code.
+            AnswerNotInAttempt = "answer_not_in_attempt",
+            /// 400, [`AssessmentError::AnswerDuplicated`], and its field's code; also the
+            /// `answer` field's code when a question lists a correct option twice.
+            AnswerDuplicated = "answer_duplicated",
+            /// 400, [`AssessmentError::AnswerMalformed`]; its field carries one of the six
+            /// codes below.
+            AnswerMalformed = "answer_malformed",
+        }
+        field {
+            // The field codes of `answer_malformed`, chosen by the question's check of a
+            // response (`grading.rs`):
+            /// A single-choice answer without exactly one option.
+            ChooseOne = "choose_one",
+            /// A multiple-choice answer without options, or with one twice.
+            ChooseSome = "choose_some",
+            /// An option the question does not have.
+            OptionOutOfRange = "option_out_of_range",
+            /// An ordering that is not every item once.
+            OrderRequired = "order_required",
+            /// A true/false question without a value.
+            ValueRequired = "value_required",
+            /// A short answer without text, or too long.
+            TextRequired = "text_required",
+
+            // The field codes of [`AssessmentError::InvalidQuestion`], one per question
+            // rule (`rules.rs`):
+            InvalidCode = "invalid_code",
+            UnknownCompetency = "unknown_competency",
+            LevelOutOfRange = "level_out_of_range",
+            EmptyPrompt = "empty_prompt",
+            EmptyExplanation = "empty_explanation",
+            AnswerBoolRequired = "answer_bool_required",
+            AnswerBoolNotAllowed = "answer_bool_not_allowed",
+            OptionsNotAllowed = "options_not_allowed",
+            TooFewOptions = "too_few_options",
+            TooManyOptions = "too_many_options",
+            EmptyOption = "empty_option",
+            DuplicateOption = "duplicate_option",
+            AnswerNotAllowed = "answer_not_allowed",
+            AnswerRequired = "answer_required",
+            AnswerOutOfRange = "answer_out_of_range",
+            SingleAnswerRequired = "single_answer_required",
+            AcceptedNotAllowed = "accepted_not_allowed",
+            AcceptedRequired = "accepted_required",
+            EmptyAccepted = "empty_accepted",
+        }
+    }
+}
+
+impl AssessmentError {
+    /// Every code the assessment crate's problems carry (theirs and their fields'), besides the kernel's generic
+    /// ones.
+    pub fn codes() -> impl Iterator<Item = impl ErrorCode> {
+        AssessmentErrorCode::iter()
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AssessmentError {
@@ -46,37 +127,46 @@ pub enum AssessmentError {
 
 impl From<AssessmentError> for Problem {
     fn from(err: AssessmentError) -> Self {
+        use AssessmentErrorCode as Code;
         match err {
             AssessmentError::NotFound => Problem::not_found(),
             AssessmentError::Validation(errors) => errors.into(),
-            AssessmentError::InvalidQuestion(fields) => invalid_input(fields),
+            AssessmentError::InvalidQuestion(fields) => invalid_input(
+                fields
+                    .into_iter()
+                    .map(|f| FieldError {
+                        code: registered::<Code>(&f.code),
+                        ..f
+                    })
+                    .collect(),
+            ),
             AssessmentError::QuestionCodeTaken(_) => Problem::new(
                 409,
-                "question_code_taken",
+                Code::QuestionCodeTaken,
                 "Khóa học đã có câu hỏi mang mã này.",
                 "The course already has a question with this code.",
             ),
             AssessmentError::QuizUnavailable => Problem::new(
                 409,
-                "quiz_unavailable",
+                Code::QuizUnavailable,
                 "Khóa học chưa có câu hỏi cho bài kiểm tra cuối khóa.",
                 "The course has no questions for its final quiz yet.",
             ),
             AssessmentError::PlacementUnavailable => Problem::new(
                 409,
-                "placement_unavailable",
+                Code::PlacementUnavailable,
                 "Chưa có câu hỏi cho bài kiểm tra xếp lớp của nhóm đối tượng này.",
                 "There are no questions for this target group's placement test yet.",
             ),
             AssessmentError::AttemptLimitReached => Problem::new(
                 409,
-                "attempt_limit_reached",
+                Code::AttemptLimitReached,
                 "Bạn đã dùng hết số lần làm bài kiểm tra của khóa học này.",
                 "You have used every attempt at this course's quiz.",
             ),
             AssessmentError::AttemptCooldown { retry_after } => Problem::new(
                 429,
-                "attempt_cooldown",
+                Code::AttemptCooldown,
                 format!(
                     "Vui lòng nghỉ một chút: bạn có thể làm lại sau {} phút.",
                     retry_after.div_ceil(60)
@@ -89,51 +179,51 @@ impl From<AssessmentError> for Problem {
             .with_retry_after(retry_after),
             AssessmentError::AttemptTimeOver => Problem::new(
                 409,
-                "attempt_time_over",
+                Code::AttemptTimeOver,
                 "Đã hết giờ làm bài; bài làm không được nhận.",
                 "The time for this attempt is over; the answers were not accepted.",
             ),
             AssessmentError::AttemptNotSubmitted => Problem::new(
                 409,
-                "attempt_not_submitted",
+                Code::AttemptNotSubmitted,
                 "Bài làm chưa được nộp nên chưa có kết quả.",
                 "The attempt has not been submitted, so it has no result yet.",
             ),
             AssessmentError::AnswerNotInAttempt { index } => Problem::bad_request(
-                "answer_not_in_attempt",
+                Code::AnswerNotInAttempt,
                 "Có câu trả lời cho câu hỏi không thuộc bài làm này.",
                 "An answer names a question that is not part of this attempt.",
             )
             .with_errors(vec![field(
                 format!("answers[{index}].item"),
-                "answer_not_in_attempt",
+                Code::AnswerNotInAttempt,
                 Message::new(
                     "Câu hỏi không thuộc bài làm này.",
                     "Not a question of this attempt.",
                 ),
             )]),
             AssessmentError::AnswerDuplicated { index } => Problem::bad_request(
-                "answer_duplicated",
+                Code::AnswerDuplicated,
                 "Một câu hỏi được trả lời hai lần.",
                 "A question is answered twice.",
             )
             .with_errors(vec![field(
                 format!("answers[{index}].item"),
-                "answer_duplicated",
+                Code::AnswerDuplicated,
                 Message::new(
                     "Câu hỏi này đã được trả lời ở trên.",
                     "This question is already answered above.",
                 ),
             )]),
             AssessmentError::AnswerMalformed { index, code } => Problem::bad_request(
-                "answer_malformed",
+                Code::AnswerMalformed,
                 "Có câu trả lời không đúng dạng của câu hỏi.",
                 "An answer does not fit its question's type.",
             )
             .with_errors(vec![field(
                 format!("answers[{index}]"),
-                code,
-                malformed_message(code),
+                registered::<Code>(code),
+                malformed_message(Code::from_code(code)),
             )]),
             AssessmentError::Db(e) => e.into(),
             other @ (AssessmentError::Content(_)
@@ -144,7 +234,7 @@ impl From<AssessmentError> for Problem {
     }
 }
 
-fn field(path: String, code: &'static str, message: Message) -> FieldError {
+fn field(path: String, code: impl Into<Cow<'static, str>>, message: Message) -> FieldError {
     FieldError {
         field: path,
         code: code.into(),
@@ -152,26 +242,55 @@ fn field(path: String, code: &'static str, message: Message) -> FieldError {
     }
 }
 
-fn malformed_message(code: &str) -> Message {
+fn malformed_message(code: Option<AssessmentErrorCode>) -> Message {
+    use AssessmentErrorCode as Code;
     match code {
-        "choose_one" => Message::new("Hãy chọn đúng một phương án.", "Choose exactly one option."),
-        "choose_some" => Message::new(
+        Some(Code::ChooseOne) => {
+            Message::new("Hãy chọn đúng một phương án.", "Choose exactly one option.")
+        }
+        Some(Code::ChooseSome) => Message::new(
             "Hãy chọn ít nhất một phương án, mỗi phương án một lần.",
             "Choose at least one option, each once.",
         ),
-        "option_out_of_range" => Message::new(
+        Some(Code::OptionOutOfRange) => Message::new(
             "Phương án được chọn không có trong câu hỏi.",
             "A chosen option is not one of the question's options.",
         ),
-        "order_required" => Message::new(
+        Some(Code::OrderRequired) => Message::new(
             "Hãy sắp xếp tất cả các mục, mỗi mục một lần.",
             "Put every item in order, each exactly once.",
         ),
-        "value_required" => Message::new("Hãy chọn Đúng hoặc Sai.", "Choose true or false."),
-        "text_required" => Message::new(
+        Some(Code::ValueRequired) => {
+            Message::new("Hãy chọn Đúng hoặc Sai.", "Choose true or false.")
+        }
+        Some(Code::TextRequired) => Message::new(
             "Hãy nhập câu trả lời (tối đa 500 ký tự).",
             "Type an answer (at most 500 characters).",
         ),
         _ => Message::new("Câu trả lời không hợp lệ.", "Invalid answer."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_is_sound() {
+        assert_eq!(AssessmentErrorCode::faults(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn problems_take_their_codes_from_the_registry() {
+        let problem = Problem::from(AssessmentError::QuizUnavailable);
+        assert_eq!(problem.code, AssessmentErrorCode::QuizUnavailable.as_str());
+        let problem = Problem::from(AssessmentError::AnswerMalformed {
+            index: 2,
+            code: "choose_one",
+        });
+        assert_eq!(problem.code, "answer_malformed");
+        assert_eq!(problem.errors[0].field, "answers[2]");
+        assert_eq!(problem.errors[0].code, "choose_one");
+        assert_eq!(problem.errors[0].message.en, "Choose exactly one option.");
     }
 }

@@ -1,5 +1,6 @@
 use hocvuso_courses::CoursesError;
 use hocvuso_kernel::Problem;
+use hocvuso_kernel::problem::{ErrorCode, KernelErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AssistantError {
@@ -15,6 +16,15 @@ pub enum AssistantError {
     Page(Problem),
     #[error("database: {0}")]
     Db(#[from] sea_orm::DbErr),
+}
+
+impl AssistantError {
+    /// Every code the assistant's problems carry of its own: none. Its problems carry
+    /// the kernel's generic codes (`not_found`, `invalid_cursor`, `internal_error`, …)
+    /// and the courses crate's ([`CoursesError::codes`]), so it has no registry.
+    pub fn codes() -> impl Iterator<Item = impl ErrorCode> {
+        std::iter::empty::<KernelErrorCode>()
+    }
 }
 
 impl From<AssistantError> for Problem {

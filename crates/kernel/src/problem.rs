@@ -2,7 +2,9 @@
 //!
 //! A [`Problem`] carries a stable machine `code` that clients branch on, the HTTP status,
 //! and its message in both languages; it is rendered into one language per response.
-//! Each domain crate converts its own error type into a `Problem`.
+//! Each domain crate converts its own error type into a `Problem`, taking the code from
+//! its registry of codes ([`codes`]); the generic codes are the kernel's own
+//! ([`KernelErrorCode`]).
 
 use std::borrow::Cow;
 
@@ -98,7 +100,7 @@ impl Problem {
     pub fn not_found() -> Self {
         Self::new(
             404,
-            "not_found",
+            KernelErrorCode::NotFound,
             "Không tìm thấy tài nguyên được yêu cầu.",
             "The requested resource was not found.",
         )
@@ -107,7 +109,7 @@ impl Problem {
     pub fn unauthorized() -> Self {
         Self::new(
             401,
-            "unauthorized",
+            KernelErrorCode::Unauthorized,
             "Bạn cần đăng nhập để thực hiện thao tác này.",
             "You need to sign in to do this.",
         )
@@ -116,7 +118,7 @@ impl Problem {
     pub fn forbidden() -> Self {
         Self::new(
             403,
-            "forbidden",
+            KernelErrorCode::Forbidden,
             "Bạn không có quyền thực hiện thao tác này.",
             "You are not allowed to do this.",
         )
@@ -127,7 +129,7 @@ impl Problem {
         tracing::error!(error = %cause, "internal error");
         Self::new(
             500,
-            "internal_error",
+            KernelErrorCode::InternalError,
             "Hệ thống gặp lỗi. Vui lòng thử lại sau.",
             "Something went wrong on our side. Please try again later.",
         )
@@ -137,7 +139,7 @@ impl Problem {
         tracing::warn!(cause = %what, "service unavailable");
         Self::new(
             503,
-            "service_unavailable",
+            KernelErrorCode::ServiceUnavailable,
             "Dịch vụ tạm thời không sẵn sàng. Vui lòng thử lại sau.",
             "The service is temporarily unavailable. Please try again later.",
         )
@@ -206,4 +208,7 @@ impl From<sea_orm::DbErr> for Problem {
     }
 }
 
+pub mod codes;
 pub mod validation;
+
+pub use codes::{ErrorCode, KernelErrorCode, registered};

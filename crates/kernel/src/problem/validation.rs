@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
 
-use super::{FieldError, Message, Problem};
+use super::{FieldError, KernelErrorCode, Message, Problem};
 
 /// Parameters a custom validator sets to give its own bilingual message.
 pub const MESSAGE_VI: &str = "message_vi";
@@ -30,7 +30,7 @@ impl From<ValidationErrors> for Problem {
 /// The problem for a request whose one field `field` broke the rule `code`.
 pub fn invalid_field(
     field: &str,
-    code: &'static str,
+    code: impl Into<Cow<'static, str>>,
     vi: &'static str,
     en: &'static str,
 ) -> Problem {
@@ -44,7 +44,7 @@ pub fn invalid_field(
 /// The problem for a request whose fields are invalid.
 pub fn invalid_input(fields: Vec<FieldError>) -> Problem {
     Problem::bad_request(
-        "validation_failed",
+        KernelErrorCode::ValidationFailed,
         "Dữ liệu gửi lên không hợp lệ.",
         "The request contains invalid fields.",
     )
@@ -92,8 +92,11 @@ fn message_for(error: &ValidationError) -> Message {
         param(error, "max"),
         param(error, "equal"),
     );
-    match error.code.as_ref() {
-        "length" => match (equal, min, max) {
+    let Some(rule) = KernelErrorCode::from_code(&error.code) else {
+        return invalid_value();
+    };
+    match rule {
+        KernelErrorCode::Length => match (equal, min, max) {
             (Some(n), _, _) => Message::new(
                 format!("Phải có đúng {n} ký tự."),
                 format!("Must be exactly {n} characters long."),
@@ -112,7 +115,7 @@ fn message_for(error: &ValidationError) -> Message {
             ),
             (None, None, None) => invalid_value(),
         },
-        "range" => match (min, max) {
+        KernelErrorCode::Range => match (min, max) {
             (Some(min), Some(max)) => Message::new(
                 format!("Giá trị phải từ {min} đến {max}."),
                 format!("Must be between {min} and {max}."),
@@ -127,9 +130,13 @@ fn message_for(error: &ValidationError) -> Message {
             ),
             (None, None) => invalid_value(),
         },
-        "email" => Message::new("Địa chỉ email không hợp lệ.", "Not a valid email address."),
-        "url" => Message::new("Địa chỉ URL không hợp lệ.", "Not a valid URL."),
-        "required" => Message::new("Trường này là bắt buộc.", "This field is required."),
+        KernelErrorCode::Email => {
+            Message::new("Địa chỉ email không hợp lệ.", "Not a valid email address.")
+        }
+        KernelErrorCode::Url => Message::new("Địa chỉ URL không hợp lệ.", "Not a valid URL."),
+        KernelErrorCode::Required => {
+            Message::new("Trường này là bắt buộc.", "This field is required.")
+        }
         _ => invalid_value(),
     }
 }
