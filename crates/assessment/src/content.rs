@@ -7,28 +7,15 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use hocvuso_kernel::TargetGroup;
+use hocvuso_kernel::content_file::{ContentReader, FileError, line_at};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::dto::{QuestionDraft, QuestionType};
 use crate::rules;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BankError {
-    /// Relative to the content folder.
-    pub file: String,
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl std::fmt::Display for BankError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
+/// One problem in a question bank's files: `file:line: message`.
+pub type BankError = FileError;
 
 /// One course's question bank, as read from the content folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,65 +68,6 @@ struct RawQuestion {
     explanation: Spanned<String>,
 }
 
-struct Reader {
-    root: PathBuf,
-    errors: Vec<BankError>,
-}
-
-impl Reader {
-    fn error(&mut self, path: &Path, line: Option<usize>, message: impl Into<String>) {
-        let file = path
-            .strip_prefix(&self.root)
-            .unwrap_or(path)
-            .display()
-            .to_string();
-        self.errors.push(BankError {
-            file,
-            line,
-            message: message.into(),
-        });
-    }
-
-    fn read(&mut self, path: &Path) -> Option<String> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                self.error(path, None, format!("cannot read: {e}"));
-                None
-            }
-        }
-    }
-
-    fn toml<T: serde::de::DeserializeOwned>(&mut self, path: &Path, text: &str) -> Option<T> {
-        self.toml_part(path, text, 0, text.len())
-    }
-
-    /// Parses `text[start..end]`, reporting an error at its line in the whole file.
-    fn toml_part<T: serde::de::DeserializeOwned>(
-        &mut self,
-        path: &Path,
-        text: &str,
-        start: usize,
-        end: usize,
-    ) -> Option<T> {
-        let part = text.get(start..end).unwrap_or_default();
-        match toml::from_str(part) {
-            Ok(value) => Some(value),
-            Err(e) => {
-                let line = e.span().map(|span| line_at(text, start + span.start));
-                self.error(path, line, e.message().to_owned());
-                None
-            }
-        }
-    }
-}
-
-/// The 1-based line of byte offset `at`.
-fn line_at(text: &str, at: usize) -> usize {
-    text.get(..at.min(text.len()))
-        .map_or(1, |before| before.matches('\n').count() + 1)
-}
-
 /// The byte ranges of the file's parts: what precedes the first `[[questions]]`, then
 /// each question from its header. Parsed one by one, one question's wrong value does
 /// not hide the errors of the others.
@@ -159,14 +87,11 @@ fn question_parts(text: &str) -> Vec<(usize, usize)> {
 
 /// Reads and checks every course's bank under `content_dir`.
 pub fn load_banks(content_dir: &Path) -> Result<Vec<Bank>, Vec<BankError>> {
-    let mut reader = Reader {
-        root: content_dir.to_path_buf(),
-        errors: Vec::new(),
-    };
+    let mut reader = ContentReader::new(content_dir);
     let framework_path = content_dir.join("framework/competencies.toml");
     let competencies: HashSet<String> = reader
         .read(&framework_path)
-        .and_then(|text| reader.toml::<FrameworkCodes>(&framework_path, &text))
+        .and_then(|text| reader.toml::<FrameworkCodes>(&framework_path, &text, 1))
         .map(|f| f.competencies.into_iter().map(|c| c.code).collect())
         .unwrap_or_default();
 
@@ -189,21 +114,25 @@ pub fn load_banks(content_dir: &Path) -> Result<Vec<Bank>, Vec<BankError>> {
             banks.push(bank);
         }
     }
-    if reader.errors.is_empty() {
+    if reader.is_clean() {
         Ok(banks)
     } else {
-        Err(reader.errors)
+        Err(reader.into_errors())
     }
 }
 
-fn load_bank(reader: &mut Reader, folder: &Path, competencies: &HashSet<String>) -> Option<Bank> {
+fn load_bank(
+    reader: &mut ContentReader,
+    folder: &Path,
+    competencies: &HashSet<String>,
+) -> Option<Bank> {
     let course_code = folder
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let manifest_path = folder.join("course.toml");
     let manifest_text = reader.read(&manifest_path)?;
-    let manifest: Manifest = reader.toml(&manifest_path, &manifest_text)?;
+    let manifest: Manifest = reader.toml(&manifest_path, &manifest_text, 1)?;
     let pass_mark = match u32::try_from(*manifest.pass_mark.get_ref()) {
         Ok(mark) if mark <= 100 => mark,
         _ => {
@@ -234,15 +163,19 @@ fn load_bank(reader: &mut Reader, folder: &Path, competencies: &HashSet<String>)
     }
     let text = reader.read(&path)?;
     // Syntax first: a broken file cannot be cut into questions reliably.
-    let _: toml::Table = reader.toml(&path, &text)?;
+    let _: toml::Table = reader.toml(&path, &text, 1)?;
     let mut raws = Vec::new();
     for (start, end) in question_parts(&text) {
-        let part: Option<QuestionsFile> = reader.toml_part(&path, &text, start, end);
+        let part: Option<QuestionsFile> = reader.toml(
+            &path,
+            text.get(start..end).unwrap_or_default(),
+            line_at(&text, start),
+        );
         for raw in part.map(|p| p.questions).unwrap_or_default() {
             raws.push((start, raw));
         }
     }
-    if raws.is_empty() && reader.errors.is_empty() {
+    if raws.is_empty() && reader.is_clean() {
         reader.error(&path, None, "the bank has no [[questions]]");
     }
     let mut seen = HashSet::new();

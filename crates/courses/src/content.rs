@@ -7,26 +7,14 @@ use std::path::{Path, PathBuf};
 
 use data_encoding::HEXLOWER;
 use hocvuso_kernel::TargetGroup;
+use hocvuso_kernel::content_file::{ContentReader, FileError, line_of};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 pub const AUDIENCES: [&str; 3] = ["elderly", "disability", "small_trader"];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContentError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl std::fmt::Display for ContentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
+/// One problem in a curriculum file: `file:line: message`.
+pub type ContentError = FileError;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -129,72 +117,9 @@ pub struct Curriculum {
     pub courses: Vec<CourseSource>,
 }
 
-struct Reader {
-    root: PathBuf,
-    errors: Vec<ContentError>,
-}
-
-impl Reader {
-    fn name(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root)
-            .unwrap_or(path)
-            .display()
-            .to_string()
-    }
-
-    fn error(&mut self, path: &Path, line: Option<usize>, message: impl Into<String>) {
-        let file = self.name(path);
-        self.errors.push(ContentError {
-            file,
-            line,
-            message: message.into(),
-        });
-    }
-
-    fn read(&mut self, path: &Path) -> Option<String> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                self.error(path, None, format!("cannot read: {e}"));
-                None
-            }
-        }
-    }
-
-    /// Parses TOML, reporting an error at its line (`first_line` is the line in the file
-    /// where `text` starts, for front matter).
-    fn toml<T: serde::de::DeserializeOwned>(
-        &mut self,
-        path: &Path,
-        text: &str,
-        first_line: usize,
-    ) -> Option<T> {
-        match toml::from_str(text) {
-            Ok(value) => Some(value),
-            Err(e) => {
-                let line = e.span().map(|span| {
-                    first_line + text[..span.start.min(text.len())].matches('\n').count()
-                });
-                self.error(path, line, e.message().to_owned());
-                None
-            }
-        }
-    }
-}
-
-/// The line (1-based) of the first occurrence of `needle` in `text`, for pointing at a
-/// value that parsed but is wrong.
-fn line_of(text: &str, needle: &str) -> Option<usize> {
-    text.find(needle)
-        .map(|at| text[..at].matches('\n').count() + 1)
-}
-
 /// Reads and checks the whole folder.
 pub fn load(root: &Path) -> Result<Curriculum, Vec<ContentError>> {
-    let mut reader = Reader {
-        root: root.to_path_buf(),
-        errors: Vec::new(),
-    };
+    let mut reader = ContentReader::new(root);
     let framework_path = root.join("framework/competencies.toml");
     let framework: Option<Framework> = reader
         .read(&framework_path)
@@ -239,13 +164,13 @@ pub fn load(root: &Path) -> Result<Curriculum, Vec<ContentError>> {
         }
     }
     match framework {
-        Some(framework) if reader.errors.is_empty() => Ok(Curriculum { framework, courses }),
-        _ => Err(reader.errors),
+        Some(framework) if reader.is_clean() => Ok(Curriculum { framework, courses }),
+        _ => Err(reader.into_errors()),
     }
 }
 
 fn load_course(
-    reader: &mut Reader,
+    reader: &mut ContentReader,
     folder: &Path,
     competencies: &HashSet<String>,
 ) -> Option<CourseSource> {
@@ -417,7 +342,7 @@ fn split_front_matter(text: &str) -> Option<(&str, &str)> {
 }
 
 fn load_lesson(
-    reader: &mut Reader,
+    reader: &mut ContentReader,
     path: &Path,
     slug: &str,
     module_code: &str,

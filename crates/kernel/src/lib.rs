@@ -10,6 +10,7 @@
 //!
 //! Nothing here knows about HTTP frameworks: the server crate maps [`Problem`] to responses.
 
+pub mod content_file;
 pub mod db;
 pub mod ids;
 pub mod lang;
