@@ -386,6 +386,9 @@ impl Learning {
         let learner = Expr::col((enrollment::Entity, enrollment::Column::UserId));
         let course = Expr::col((enrollment::Entity, enrollment::Column::CourseId));
         Ok(enrollment::Entity::find()
+            // Completing moves the activity time to the completion, and it only moves
+            // forward: the indexed column narrows the rows, the second says which.
+            .filter(enrollment::Column::LastActivityAt.gte(since))
             .filter(enrollment::Column::CompletedAt.gte(since))
             .filter(condition(learner, course))
             .order_by_asc(enrollment::Column::CompletedAt)
