@@ -130,6 +130,35 @@ async fn enrolled(server: &Server, n: usize) -> (String, Vec<String>) {
     (token, lessons)
 }
 
+/// A learner enrolled in the scams course, every lesson done, the final quiz opened:
+/// their token and the attempt.
+async fn at_the_final_quiz(server: &Server, n: usize) -> (String, Value) {
+    let (token, lessons) = enrolled(server, n).await;
+    let done: Vec<Value> = lessons
+        .iter()
+        .map(|l| json!({"id": Uuid::now_v7(), "lesson_id": l, "type": "completed", "at": "2026-11-28T10:00:00Z"}))
+        .collect();
+    server
+        .json(
+            reqwest::Method::POST,
+            "/progress/sync",
+            Some(&token),
+            Some(&json!({"events": done})),
+            200,
+        )
+        .await;
+    let attempt = server
+        .json(
+            reqwest::Method::POST,
+            &format!("/me/courses/{SCAMS}/quiz/attempts"),
+            Some(&token),
+            None,
+            201,
+        )
+        .await;
+    (token, attempt)
+}
+
 /// The server binary on a free port, over `database` and a data folder in `dir`.
 fn server_on(dir: &tempfile::TempDir, database: &TestDatabase) -> Server {
     let port = TcpListener::bind("127.0.0.1:0")
@@ -168,29 +197,7 @@ async fn what_was_acknowledged_survives_a_sigkill() {
     let (syncer, lessons) = enrolled(&server, 0).await;
     let mut open_attempts = Vec::new();
     for n in 1..=12 {
-        let (token, lessons) = enrolled(&server, n).await;
-        let done: Vec<Value> = lessons
-            .iter()
-            .map(|l| json!({"id": Uuid::now_v7(), "lesson_id": l, "type": "completed", "at": "2026-11-28T10:00:00Z"}))
-            .collect();
-        server
-            .json(
-                reqwest::Method::POST,
-                "/progress/sync",
-                Some(&token),
-                Some(&json!({"events": done})),
-                200,
-            )
-            .await;
-        let attempt = server
-            .json(
-                reqwest::Method::POST,
-                &format!("/me/courses/{SCAMS}/quiz/attempts"),
-                Some(&token),
-                None,
-                201,
-            )
-            .await;
+        let (token, attempt) = at_the_final_quiz(&server, n).await;
         open_attempts.push((token, attempt["id"].as_str().expect("attempt").to_owned()));
     }
 
@@ -343,29 +350,7 @@ async fn a_completion_whose_record_was_lost_to_a_crash_gets_it_at_the_next_start
         .env
         .push(("FAILPOINTS".into(), "completion.before_issue=pause".into()));
     server.start().await;
-    let (token, lessons) = enrolled(&server, 1).await;
-    let done: Vec<Value> = lessons
-        .iter()
-        .map(|l| json!({"id": Uuid::now_v7(), "lesson_id": l, "type": "completed", "at": "2026-11-28T10:00:00Z"}))
-        .collect();
-    server
-        .json(
-            reqwest::Method::POST,
-            "/progress/sync",
-            Some(&token),
-            Some(&json!({"events": done})),
-            200,
-        )
-        .await;
-    let view = server
-        .json(
-            reqwest::Method::POST,
-            &format!("/me/courses/{SCAMS}/quiz/attempts"),
-            Some(&token),
-            None,
-            201,
-        )
-        .await;
+    let (token, view) = at_the_final_quiz(&server, 1).await;
 
     // The right answers, from the bank in the server's database.
     let db = connect(&DbSettings::new(database.url.clone()))
