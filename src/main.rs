@@ -92,6 +92,8 @@ enum AdminCommand {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum RootUnitKind {
+    /// The national level: the only one that sets the plan's targets.
+    Nation,
     Province,
     Ward,
     Agency,
@@ -102,6 +104,7 @@ enum RootUnitKind {
 impl From<RootUnitKind> for UnitKind {
     fn from(kind: RootUnitKind) -> Self {
         match kind {
+            RootUnitKind::Nation => UnitKind::Nation,
             RootUnitKind::Province => UnitKind::Province,
             RootUnitKind::Ward => UnitKind::Ward,
             RootUnitKind::Agency => UnitKind::Agency,

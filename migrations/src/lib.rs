@@ -14,6 +14,10 @@ mod m20261129_000008_certification;
 mod m20261129_000009_administration;
 mod m20261129_000010_assistant;
 mod m20261129_000011_attempt_standing;
+mod m20261207_000012_identity_provenance;
+mod m20261207_000013_reserved_course_codes;
+mod m20261207_000014_quiz_reveal;
+mod m20261207_000015_class_signups;
 
 pub struct Migrator;
 
@@ -32,6 +36,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_administration::Migration),
             Box::new(m20261129_000010_assistant::Migration),
             Box::new(m20261129_000011_attempt_standing::Migration),
+            Box::new(m20261207_000012_identity_provenance::Migration),
+            Box::new(m20261207_000013_reserved_course_codes::Migration),
+            Box::new(m20261207_000014_quiz_reveal::Migration),
+            Box::new(m20261207_000015_class_signups::Migration),
         ]
     }
 }

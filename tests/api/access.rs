@@ -27,8 +27,9 @@ async fn every_endpoint_answers_each_role_as_the_policy_says() {
     let (admin, ward) = ward_admin(&app, "canbo@phuong1.vn", "Phường 1").await;
     let learner = register(&app, "0912345678").await;
     let trainer = trainer(&app, &admin, &ward, "gv@phuong1.vn").await;
-    // The learner lives in the ward, so its administrator may edit them.
-    let moved = send(
+    // The learner asks to live in the ward and its administrator places them, so may
+    // edit them.
+    let asked = send(
         &app,
         Method::PATCH,
         "/api/v1/me",
@@ -36,7 +37,16 @@ async fn every_endpoint_answers_each_role_as_the_policy_says() {
         Some(&json!({"unit_id": ward})),
     )
     .await;
-    assert_eq!(moved.status(), 200);
+    assert_eq!(asked.status(), 200);
+    let placed = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/users/{}", learner.user_id),
+        Some(&admin.access_token),
+        Some(&json!({"unit_id": ward})),
+    )
+    .await;
+    assert_eq!(placed.status(), 200);
 
     let token = |caller: Caller| match caller {
         Caller::Anonymous => None,
@@ -123,11 +133,25 @@ async fn every_endpoint_answers_each_role_as_the_policy_says() {
                 ),
                 [401, 403, 403, 201],
             ),
+            // A trainer reads a learner only through a class they run.
             (
                 Method::GET,
                 learner_path.clone(),
                 None,
-                [401, 200, 200, 200],
+                [401, 200, 404, 200],
+            ),
+            (
+                Method::GET,
+                "/api/v1/unit-requests".into(),
+                None,
+                [401, 403, 403, 200],
+            ),
+            // The plan's targets are the country's: not a ward's to set.
+            (
+                Method::PUT,
+                "/api/v1/targets/2026/citizen".into(),
+                Some(json!({"percent": 90})),
+                [401, 403, 403, 403],
             ),
             (Method::GET, admin_path.clone(), None, [401, 404, 404, 200]),
             (

@@ -240,11 +240,14 @@ async fn a_learner_completes_a_course_by_its_lessons_and_its_quiz() {
     )
     .await;
     assert_eq!(failed["passed"], false);
-    assert!(
-        failed["items"][0]["explanation"]
-            .as_str()
-            .is_some_and(|e| !e.is_empty())
-    );
+    // Under the default reveal policy a failed attempt says which items were wrong, not
+    // what the right answers were: an answer list must not leave with a failed try.
+    assert_eq!(failed["answers_revealed"], false);
+    for item in failed["items"].as_array().expect("items") {
+        assert_eq!(item["correct"], false);
+        assert_eq!(item["correct_answer"], json!({}), "{item}");
+        assert_eq!(item["explanation"], "");
+    }
     // Submitting again, even with other answers, returns the stored result.
     let replayed = json_of(
         call(
@@ -293,6 +296,13 @@ async fn a_learner_completes_a_course_by_its_lessons_and_its_quiz() {
     assert_eq!(
         (passed["passed"].clone(), passed["score_percent"].clone()),
         (json!(true), json!(100))
+    );
+    // Passed: now the answers and explanations are the learner's to study.
+    assert_eq!(passed["answers_revealed"], true);
+    assert!(
+        passed["items"][0]["explanation"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty())
     );
     let progress = json_of(
         call(
@@ -618,14 +628,16 @@ async fn authors_keep_their_question_banks() {
         course["id"].as_str().expect("id")
     );
     let changed = json_of(call(&app, Method::PUT, &settings, &author, Some(json!({
-        "question_count": 5, "time_limit_minutes": 15, "max_attempts": 2, "cooldown_minutes": 0, "grading": "last"
+        "question_count": 5, "time_limit_minutes": 15, "max_attempts": 2, "cooldown_minutes": 0, "grading": "last",
+        "reveal": "after_last_attempt"
     }))).await, 200).await;
     assert_eq!(
         (
             changed["max_attempts"].clone(),
-            changed["pass_mark"].clone()
+            changed["pass_mark"].clone(),
+            changed["reveal"].clone()
         ),
-        (json!(2), json!(80))
+        (json!(2), json!(80), json!("after_last_attempt"))
     );
 }
 

@@ -288,3 +288,53 @@ async fn only_the_author_and_administrators_in_scope_may_edit() {
     let problem = expect_problem(taken, 400, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "course_code_taken");
 }
+
+#[tokio::test]
+async fn the_shipped_curriculums_codes_are_kept_and_a_clash_never_stops_a_start() {
+    use hocvuso_courses::entity::course;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn_with(|s| s.content.import_on_start = true).await;
+    let (admin, ward) = ward_admin(&app, "canbo@phuong1.vn", "Phường 1").await;
+    let author = trainer(&app, &admin, &ward, "gv@phuong1.vn").await;
+    let create = |code: &'static str| {
+        let (app, token) = (&app, author.access_token.clone());
+        async move {
+            send(
+                app,
+                Method::POST,
+                "/api/v1/authoring/courses",
+                Some(&token),
+                Some(&course_body(code)),
+            )
+            .await
+        }
+    };
+
+    // Every shipped code, and the codes of releases to come, are kept.
+    for code in ["nhan-dien-lua-dao-truc-tuyen", "gia-dinh-so"] {
+        let problem = expect_problem(create(code).await, 400, "validation_failed").await;
+        assert_eq!(
+            problem["errors"][0]["code"], "course_code_reserved",
+            "{code}"
+        );
+    }
+    assert_eq!(create("zalo-an-toan").await.status(), 201);
+
+    // A database older than the reservation: a trainer's course holds a shipped code.
+    // The next import leaves that course out, says so, and imports the rest.
+    let trainer_id = uuid::Uuid::parse_str(&author.user_id).expect("uuid");
+    course::Entity::update_many()
+        .col_expr(course::Column::OwnerId, Expr::value(trainer_id))
+        .filter(course::Column::Code.eq("cho-so-4t"))
+        .exec(app.db())
+        .await
+        .expect("made a trainer's");
+    let report = app
+        .state
+        .import_curriculum(&app.state.settings.content.dir)
+        .await
+        .expect("the import goes on past the clash");
+    assert_eq!(report.courses.clashes, vec!["cho-so-4t".to_owned()]);
+    assert_eq!(report.courses.unchanged, 9, "the rest imports");
+}

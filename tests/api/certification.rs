@@ -150,6 +150,16 @@ async fn a_learners_record_is_issued_verified_by_anyone_and_revoked_by_the_ward(
         200,
     )
     .await;
+    // The ward places her (she asked to join) and confirms the number from her card: a
+    // typed number alone would stay out of the record.
+    let profile = format!("/api/v1/users/{}", citizen.user_id);
+    for change in [json!({"unit_id": ward}), json!({"cccd": "001190012345"})] {
+        json_of(
+            call(&app, Method::PATCH, &profile, Some(&admin), Some(change)).await,
+            200,
+        )
+        .await;
+    }
     assert!(
         json_of(
             call(
@@ -251,6 +261,16 @@ async fn a_learners_record_is_issued_verified_by_anyone_and_revoked_by_the_ward(
             .as_str()
             .expect("hash")
             .starts_with("hmac-sha256$")
+    );
+    // And the record says how the holder was identified: on the ward's register.
+    assert!(
+        claims["evidence"]
+            .as_array()
+            .expect("evidence")
+            .iter()
+            .any(|e| e["genre"] == "ward_register"),
+        "{}",
+        claims["evidence"]
     );
 
     // A stranger verifies it by code (as typed, in any case), by token, and by page.
@@ -482,13 +502,12 @@ async fn a_learners_record_is_issued_verified_by_anyone_and_revoked_by_the_ward(
         200,
     )
     .await;
-    assert_eq!(
-        (
-            by_code["status"].clone(),
-            by_code["revocation_reason"].clone()
-        ),
-        (json!("revoked"), json!("Cấp nhầm người"))
-    );
+    assert_eq!(by_code["status"], "revoked");
+    // A verifier learns that it was revoked, not the ward's note about the person, nor
+    // the keyed hash of their citizen ID that would link their other records.
+    let public = by_code.to_string();
+    assert!(!public.contains("Cấp nhầm người"), "{public}");
+    assert!(!public.contains("hmac-sha256$"), "{public}");
     assert_eq!(
         json_of(
             call(
@@ -567,6 +586,18 @@ async fn a_corrected_record_is_reissued_and_the_old_one_points_to_it() {
             "/api/v1/me",
             Some(&citizen),
             Some(json!({"full_name": "Nguyen Thi Huong", "unit_id": ward})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    json_of(
+        call(
+            &app,
+            Method::PATCH,
+            &format!("/api/v1/users/{}", citizen.user_id),
+            Some(&admin),
+            Some(json!({"unit_id": ward})),
         )
         .await,
         200,

@@ -34,6 +34,36 @@ async fn readiness_fails_when_storage_is_gone() {
     assert_eq!(body["status"], "not_ready");
     assert_eq!(body["database"]["ok"], true);
     assert_eq!(body["storage"]["ok"], false);
+    assert_eq!(
+        body["storage"]["error"], "unavailable",
+        "the cause (a path here) stays in the server's log"
+    );
+}
+
+#[tokio::test]
+async fn every_response_tells_browsers_not_to_sniff_frame_or_leak_it() {
+    let app = TestApp::spawn_with(|s| s.http.hsts_max_age = Some(31_536_000)).await;
+    for path in ["/healthz", "/api/v1/nope", "/v/ABCDE-FGHJK"] {
+        let response = app.get(path).await;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header("strict-transport-security"), "max-age=31536000");
+        let policy = header("content-security-policy");
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(!policy.contains("unsafe-eval") && !policy.contains("script-src *"));
+    }
 }
 
 #[tokio::test]

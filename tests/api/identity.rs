@@ -119,13 +119,20 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_session() {
                 .await
         }
     };
+    let me = |token: String| {
+        let app = &app;
+        async move { send(app, Method::GET, "/api/v1/me", Some(&token), None).await }
+    };
     let second = refresh(first.refresh_token.clone()).await;
     assert_eq!(second.status(), 200);
     let second: Value = second.json().await.expect("json");
     let second_refresh = second["refresh_token"].as_str().expect("token").to_owned();
+    let second_access = second["access_token"].as_str().expect("token").to_owned();
     assert_ne!(second_refresh, first.refresh_token);
+    assert_eq!(me(second_access.clone()).await.status(), 200);
 
-    // The first token again: theft or replay. The whole family is revoked.
+    // The first token again: theft or replay. The whole family is revoked, and the
+    // access tokens it gave out stop working now, not in fifteen minutes.
     expect_problem(
         refresh(first.refresh_token).await,
         401,
@@ -133,9 +140,13 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_session() {
     )
     .await;
     expect_problem(refresh(second_refresh).await, 401, "invalid_token").await;
+    expect_problem(me(second_access).await, 401, "invalid_token").await;
+    expect_problem(me(first.access_token).await, 401, "invalid_token").await;
 
-    // Logout revokes too.
+    // Logout revokes too, access token included; another session goes on.
     let session = login(&app, "0912345678", "Học vụ số 2025!").await;
+    let other = login(&app, "0912345678", "Học vụ số 2025!").await;
+    assert_eq!(me(session.access_token.clone()).await.status(), 200);
     let out = app
         .post_json(
             "/api/v1/auth/logout",
@@ -144,6 +155,8 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_session() {
         .await;
     assert_eq!(out.status(), 204);
     expect_problem(refresh(session.refresh_token).await, 401, "invalid_token").await;
+    expect_problem(me(session.access_token).await, 401, "invalid_token").await;
+    assert_eq!(me(other.access_token).await.status(), 200);
 }
 
 #[tokio::test]
@@ -209,7 +222,7 @@ async fn citizen_ids_are_checked_rule_by_rule() {
 
     let ok = patch(json!({
         "cccd": "001090012345", "birth_date": "1990-05-17", "sex": "male",
-        "target_group": "citizen", "household": "Hộ 12", "disability": "visual"
+        "target_group": "citizen", "disability": "visual"
     }))
     .await;
     assert_eq!(ok.status(), 200);
@@ -222,9 +235,10 @@ async fn citizen_ids_are_checked_rule_by_rule() {
     let problem = expect_problem(inconsistent, 400, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "cccd_birth_year_mismatch");
 
-    // The same number on another account.
+    // The same number on another account: also a claim, and the answer is no oracle of
+    // who else typed it.
     let other = register(&app, "0987654321").await;
-    let taken = send(
+    let claimed = send(
         &app,
         Method::PATCH,
         "/api/v1/me",
@@ -232,20 +246,21 @@ async fn citizen_ids_are_checked_rule_by_rule() {
         Some(&json!({"cccd": "001090012345"})),
     )
     .await;
-    expect_problem(taken, 409, "cccd_taken").await;
+    assert_eq!(claimed.status(), 200);
 
-    // Stored encrypted: the digits appear nowhere in the users table.
+    // Stored encrypted: the digits appear nowhere in the users table, and a typed number
+    // has no keyed hash (it identifies nobody until an administrator confirms it).
     use sea_orm::{ConnectionTrait, Statement};
     let db = app.db();
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM users WHERE cccd_hash IS NOT NULL",
+            "SELECT COUNT(*) AS n FROM users WHERE cccd_encrypted IS NOT NULL AND cccd_hash IS NULL",
         ))
         .await
         .expect("query")
         .expect("row");
-    assert_eq!(row.try_get::<i64>("", "n").expect("count"), 1);
+    assert_eq!(row.try_get::<i64>("", "n").expect("count"), 2);
 }
 
 #[tokio::test]
@@ -265,7 +280,7 @@ async fn elderly_is_derived_from_the_date_of_birth() {
 }
 
 #[tokio::test]
-async fn trainers_see_citizen_ids_masked_and_admins_only_in_scope() {
+async fn trainers_see_no_citizen_ids_and_admins_only_in_scope() {
     let app = TestApp::spawn().await;
     let (admin, ward) = ward_admin(&app, "canbo@phuong1.vn", "Phường 1").await;
     let (other_admin, _) = ward_admin(&app, "canbo@phuong2.vn", "Phường 2").await;
@@ -297,12 +312,13 @@ async fn trainers_see_citizen_ids_masked_and_admins_only_in_scope() {
         let (app, path) = (&app, path.clone());
         async move { send(app, Method::GET, &path, Some(&token), None).await }
     };
-    let by_trainer: Value = seen_by(trainer.access_token.clone())
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(by_trainer["cccd"], "001******678");
+    // Not in a class of theirs: nobody the trainer may read.
+    expect_problem(
+        seen_by(trainer.access_token.clone()).await,
+        404,
+        "not_found",
+    )
+    .await;
     let by_admin: Value = seen_by(admin.access_token.clone())
         .await
         .json()
@@ -420,4 +436,32 @@ async fn sign_in_endpoints_are_rate_limited() {
         .expect("seconds");
     assert!((1..=60).contains(&retry_after));
     expect_problem(limited, 429, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn a_session_ends_some_time_after_it_began_however_often_it_is_refreshed() {
+    use hocvuso_identity::entity::refresh_token;
+    use sea_orm::EntityTrait;
+    use sea_orm::sea_query::Expr;
+    let app = TestApp::spawn().await;
+    let session = register(&app, "0912345678").await;
+    // The session began long ago (its first refresh token's creation, moved back as
+    // time would have moved it), and was refreshed ever since.
+    let long_ago =
+        chrono::Utc::now() - chrono::Duration::days(hocvuso_identity::SESSION_LIFETIME_DAYS + 1);
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::CreatedAt, Expr::value(long_ago))
+        .exec(app.db())
+        .await
+        .expect("moved back");
+    expect_problem(
+        app.post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": session.refresh_token}),
+        )
+        .await,
+        401,
+        "invalid_token",
+    )
+    .await;
 }

@@ -99,7 +99,7 @@ async fn on_s3_trainers_upload_and_learners_download_directly() {
     expect_problem(early, 409, "upload_not_received").await;
 
     let video = mp4(40_000);
-    let upload_id = put_direct(&app, started, video.clone()).await;
+    let upload_id = put_direct(&app, started.clone(), video.clone()).await;
     let recorded = complete(&app, &draft, &upload_id).await;
     assert_eq!(recorded.status(), 201);
     let recorded: Value = recorded.json().await.expect("json");
@@ -109,6 +109,11 @@ async fn on_s3_trainers_upload_and_learners_download_directly() {
     assert_eq!(recorded["file_name"], "bài giảng.mp4");
     // Completing is done once; the pending upload is gone.
     expect_problem(complete(&app, &draft, &upload_id).await, 404, "not_found").await;
+    // The upload URL still works until it expires, but what it writes now replaces
+    // nothing: the checked file was kept under a key of the server's own.
+    let mut swapped = video.clone();
+    swapped[1000] ^= 0xff;
+    put_direct(&app, started, swapped).await;
 
     // A video needs captions (or a transcript) before learners see it.
     let problem = expect_problem(publish(&app, &draft).await, 400, "validation_failed").await;

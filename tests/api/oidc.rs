@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::support::{Session, TestApp, expect_problem, register, send};
+use crate::support::{Session, TestApp, expect_problem, register, send, ward_admin};
 
 const REDIRECT_URI: &str = "http://127.0.0.1:9/callback";
 
@@ -48,11 +48,28 @@ fn provider_available() -> bool {
 
 impl Provider {
     async fn start(port: u16, key_set: &str, keys_dir: &Path) -> Provider {
+        // People beyond the provider's two built-in ones: a resident on the ward's list,
+        // someone identified at level 1 only, and the owner of an account with a password.
+        let accounts = keys_dir.join("accounts.json");
+        std::fs::write(
+            &accounts,
+            json!([
+                {"sub": "vneid-lan", "citizen_id": "001165000001", "name": "Lê Thị Lan",
+                 "birthdate": "1965-07-02", "gender": "female", "ial": "2"},
+                {"sub": "vneid-level1", "citizen_id": "001070000002", "name": "Phạm Văn Hùng",
+                 "gender": "male", "ial": "1"},
+                {"sub": "vneid-owner", "citizen_id": "001175000003", "name": "Đỗ Thị Mai",
+                 "gender": "female", "ial": "2"},
+            ])
+            .to_string(),
+        )
+        .expect("accounts file");
         let mut child = Command::new("node")
             .arg(provider_dir().join("provider.mjs"))
             .env("PORT", port.to_string())
             .env("KEY_SET", key_set)
             .env("KEYS_DIR", keys_dir)
+            .env("ACCOUNTS_FILE", &accounts)
             .env("REDIRECT_URI", REDIRECT_URI)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -130,19 +147,47 @@ async fn authorize_in_browser(authorization_url: &str) -> (String, String) {
     panic!("too many redirects at the provider")
 }
 
-async fn sign_in(app: &TestApp, login_hint: &str) -> (reqwest::Response, String) {
-    let start = app
-        .get(&format!("/api/v1/auth/oidc/start?login_hint={login_hint}"))
-        .await;
+/// Starts a sign-in (or, with a session, a link) and plays the browser at the provider:
+/// the code, the state, and the binding the start gave this client.
+async fn authorize(
+    app: &TestApp,
+    login_hint: &str,
+    linking: Option<&Session>,
+) -> (String, String, String) {
+    let start = match linking {
+        None => {
+            app.get(&format!("/api/v1/auth/oidc/start?login_hint={login_hint}"))
+                .await
+        }
+        Some(owner) => {
+            send(
+                app,
+                Method::POST,
+                &format!("/api/v1/me/vneid-link?login_hint={login_hint}"),
+                Some(&owner.access_token),
+                None,
+            )
+            .await
+        }
+    };
     assert_eq!(start.status(), 200, "start");
     let start: Value = start.json().await.expect("json");
     let (code, state) =
         authorize_in_browser(start["authorization_url"].as_str().expect("url")).await;
     assert_eq!(state, start["state"].as_str().expect("state"));
+    (
+        code,
+        state,
+        start["binding"].as_str().expect("binding").to_owned(),
+    )
+}
+
+async fn sign_in(app: &TestApp, login_hint: &str) -> (reqwest::Response, String) {
+    let (code, state, binding) = authorize(app, login_hint, None).await;
     let finished = app
         .post_json(
             "/api/v1/auth/oidc/callback",
-            &json!({"code": code, "state": state}),
+            &json!({"code": code, "state": state, "binding": binding}),
         )
         .await;
     (finished, state)
@@ -184,7 +229,7 @@ async fn vneid_sign_in_creates_links_survives_key_rotation_and_outages() {
     let replay = app
         .post_json(
             "/api/v1/auth/oidc/callback",
-            &json!({"code": "x", "state": state}),
+            &json!({"code": "x", "state": state, "binding": "x"}),
         )
         .await;
     let problem = expect_problem(replay, 400, "validation_failed").await;
@@ -195,7 +240,9 @@ async fn vneid_sign_in_creates_links_survives_key_rotation_and_outages() {
     let again = Session::from_tokens(&again.json().await.expect("json"));
     assert_eq!(again.user_id, first.user_id);
 
-    // Someone who registered with a phone and typed their citizen ID is linked, not duplicated.
+    // Someone who registered with a phone and typed a citizen ID is not the citizen for
+    // it: the VNeID sign-in of that citizen gets an account of its own, and the typist's
+    // password does not open it.
     let typed = register(&app, "0912345678").await;
     let patched = send(
         &app,
@@ -206,9 +253,23 @@ async fn vneid_sign_in_creates_links_survives_key_rotation_and_outages() {
     )
     .await;
     assert_eq!(patched.status(), 200);
-    let (linked, _) = sign_in(&app, "vneid-0002").await;
-    let linked = Session::from_tokens(&linked.json().await.expect("json"));
-    assert_eq!(linked.user_id, typed.user_id);
+    let (citizen, _) = sign_in(&app, "vneid-0002").await;
+    assert_eq!(citizen.status(), 200);
+    let citizen = Session::from_tokens(&citizen.json().await.expect("json"));
+    assert_ne!(citizen.user_id, typed.user_id);
+    let typist: Value = send(
+        &app,
+        Method::GET,
+        "/api/v1/me",
+        Some(&typed.access_token),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(typist["identity_verified"], false);
+    assert_eq!(typist["cccd_source"], "self");
 
     // The provider rotates its keys (a restart on the same address with a new key set):
     // our cached keys no longer match, so they are fetched again.
@@ -248,4 +309,153 @@ async fn sign_in_without_a_configured_provider_says_so() {
         "oidc_not_configured",
     )
     .await;
+}
+
+#[tokio::test]
+async fn vneid_links_only_accounts_nobody_else_could_have_claimed() {
+    if !provider_available() {
+        return;
+    }
+    let keys = tempfile::tempdir().expect("keys dir");
+    let provider = Provider::start(0, "a", keys.path()).await;
+    let issuer = provider.issuer.clone();
+    let app = TestApp::spawn_with(|s| s.oidc = Some(settings(&issuer))).await;
+    let (admin, ward) = ward_admin(&app, "canbo@hoaan.vn", "Phường Hoà An").await;
+    let group = send(
+        &app,
+        Method::POST,
+        "/api/v1/units",
+        Some(&admin.access_token),
+        Some(&json!({"name": "Tổ dân phố 1", "kind": "residential_group", "parent_id": ward, "code": "TDP1"})),
+    )
+    .await;
+    assert_eq!(group.status(), 201);
+    let list = "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Đối tượng,Tổ dân phố\n\
+        Lê Thị Lan,02/07/1965,Nữ,001165000001,Người dân,TDP1\n";
+    let part = reqwest::multipart::Part::bytes(list.as_bytes().to_vec())
+        .file_name("dan-cu.csv")
+        .mime_str("text/csv")
+        .expect("mime");
+    let imported = app
+        .client
+        .post(app.url("/api/v1/people/imports"))
+        .bearer_auth(&admin.access_token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(imported.status(), 201);
+
+    // The resident on the ward's list (no password: nobody could sign in to it) is the
+    // account her VNeID sign-in enters.
+    let (lan, _) = sign_in(&app, "vneid-lan").await;
+    assert_eq!(lan.status(), 200);
+    let lan: Value = lan.json().await.expect("json");
+    assert!(lan["user"]["unit_id"].is_string(), "the imported resident");
+    assert_eq!(lan["user"]["cccd_source"], "vneid");
+
+    // Identification level 1 is below the default minimum.
+    let (low, _) = sign_in(&app, "vneid-level1").await;
+    expect_problem(low, 403, "assurance_too_low").await;
+
+    // A sign-in started by one client cannot be finished with another's binding.
+    let (code, state, _) = authorize(&app, "vneid-0001", None).await;
+    let (_, _, other_binding) = authorize(&app, "vneid-0001", None).await;
+    let swapped = expect_problem(
+        app.post_json(
+            "/api/v1/auth/oidc/callback",
+            &json!({"code": code, "state": state, "binding": other_binding}),
+        )
+        .await,
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(swapped["errors"][0]["code"], "oidc_binding_mismatch");
+
+    // An account with a password whose citizen ID the ward confirmed: VNeID does not walk
+    // in by itself; its owner, signed in, links it.
+    let owner = register(&app, "0913000501").await;
+    let joined = send(
+        &app,
+        Method::PATCH,
+        "/api/v1/me",
+        Some(&owner.access_token),
+        Some(&json!({"unit_id": group_id(&app, &admin).await})),
+    )
+    .await;
+    assert_eq!(joined.status(), 200);
+    let confirmed = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/users/{}", owner.user_id),
+        Some(&admin.access_token),
+        Some(&json!({"cccd": "001175000003", "sex": "female"})),
+    )
+    .await;
+    assert_eq!(confirmed.status(), 200);
+    let (walk_in, _) = sign_in(&app, "vneid-owner").await;
+    expect_problem(walk_in, 409, "vneid_link_required").await;
+    let (code, state, binding) = authorize(&app, "vneid-owner", Some(&owner)).await;
+    let linked = app
+        .post_json(
+            "/api/v1/auth/oidc/callback",
+            &json!({"code": code, "state": state, "binding": binding}),
+        )
+        .await;
+    assert_eq!(linked.status(), 200);
+    let linked = Session::from_tokens(&linked.json().await.expect("json"));
+    assert_eq!(linked.user_id, owner.user_id);
+    let (again, _) = sign_in(&app, "vneid-owner").await;
+    assert_eq!(
+        Session::from_tokens(&again.json().await.expect("json")).user_id,
+        owner.user_id
+    );
+
+    // Verified now: neither she nor the ward rewrites her name.
+    for (who, path) in [
+        (&owner.access_token, "/api/v1/me".to_owned()),
+        (
+            &admin.access_token,
+            format!("/api/v1/users/{}", owner.user_id),
+        ),
+    ] {
+        let refused = expect_problem(
+            send(
+                &app,
+                Method::PATCH,
+                &path,
+                Some(who),
+                Some(&json!({"full_name": "Tên Khác"})),
+            )
+            .await,
+            400,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(refused["errors"][0]["code"], "identity_locked");
+    }
+    provider.stop().await;
+}
+
+async fn group_id(app: &TestApp, admin: &Session) -> String {
+    let units: Value = send(
+        app,
+        Method::GET,
+        "/api/v1/units",
+        Some(&admin.access_token),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    units
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["kind"] == "residential_group")
+        .and_then(|u| u["id"].as_str())
+        .expect("group")
+        .to_owned()
 }

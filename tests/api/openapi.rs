@@ -32,6 +32,9 @@ const SERVER_CODES: &[&str] = &[
     "file_missing",
     // crates/server/src/rate_limit.rs: `too_many`.
     "rate_limited",
+    // crates/server/src/work_limits.rs: `WorkLimits::begin`.
+    "too_many_at_once",
+    "server_busy",
     // crates/server/src/routes/administration.rs (`import_error`) and
     // crates/server/src/routes/media.rs (the upload form).
     "malformed_multipart",

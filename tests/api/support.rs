@@ -93,6 +93,22 @@ pub async fn ward_admin(app: &TestApp, email: &str, ward: &str) -> (Session, Str
     )
 }
 
+/// The national administrator (the level that sets the plan's targets), signed in.
+pub async fn national_admin(app: &TestApp) -> Session {
+    app.state
+        .identity
+        .bootstrap_admin(
+            "Cán bộ Bộ".into(),
+            "quantri@bo.gov.vn",
+            "Quốc gia 2025!".into(),
+            "Việt Nam",
+            hocvuso_identity::dto::UnitKind::Nation,
+        )
+        .await
+        .expect("bootstrap the national administrator");
+    login(app, "quantri@bo.gov.vn", "Quốc gia 2025!").await
+}
+
 /// A trainer of `unit`, created by its administrator and signed in.
 pub async fn trainer(app: &TestApp, admin: &Session, unit: &str, email: &str) -> Session {
     let created = send(

@@ -88,10 +88,10 @@ impl Administration {
         if units.is_empty() {
             return Err(AdministrationError::Forbidden);
         }
-        let top_level = units.iter().any(|u| u.parent_id.is_none());
         let scope: Vec<Uuid> = units.iter().map(|u| u.id).collect();
         let mut in_scope = audit_entry::Column::UnitId.is_in(scope);
-        if top_level {
+        // Entries of no unit (the plan's targets) are the country's.
+        if self.identity.is_national(principal).await? {
             in_scope = in_scope.or(audit_entry::Column::UnitId.is_null());
         }
         // Ids are time-ordered (v7): newest first is descending id.

@@ -12,7 +12,8 @@ use hocvuso_identity::dto::PersonBrief;
 use hocvuso_kernel::{Principal, Role, ids::new_id, time::now};
 use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -173,7 +174,7 @@ impl Administration {
     }
 
     /// The class, if `principal` may manage it (anyone else is told it does not exist).
-    async fn managed_class(
+    pub(crate) async fn managed_class(
         &self,
         principal: &Principal,
         id: Uuid,
@@ -194,6 +195,26 @@ impl Administration {
         } else {
             Err(AdministrationError::NotFound)
         }
+    }
+
+    /// Whether `person` is a member of a class `trainer` runs (created).
+    pub async fn teaches(&self, trainer: Uuid, person: Uuid) -> Result<bool, AdministrationError> {
+        let runs: Vec<Uuid> = class::Entity::find()
+            .select_only()
+            .column(class::Column::Id)
+            .filter(class::Column::CreatedBy.eq(trainer))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        if runs.is_empty() {
+            return Ok(false);
+        }
+        Ok(class_member::Entity::find()
+            .filter(class_member::Column::ClassId.is_in(runs))
+            .filter(class_member::Column::UserId.eq(person))
+            .count(&self.db)
+            .await?
+            > 0)
     }
 
     /// The unit of a class its caller manages: where its changes are audited.

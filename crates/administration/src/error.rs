@@ -1,5 +1,7 @@
 use hocvuso_identity::IdentityError;
 use hocvuso_kernel::Problem;
+
+use crate::sheet::SheetLimit;
 use hocvuso_kernel::problem::{ErrorCode, registered};
 
 hocvuso_kernel::error_codes! {
@@ -18,6 +20,8 @@ hocvuso_kernel::error_codes! {
             FileNotUtf8 = "file_not_utf8",
             /// 400, [`AdministrationError::UnreadableFile`].
             FileUnreadable = "file_unreadable",
+            /// 413, [`AdministrationError::SheetTooLarge`].
+            SheetTooLarge = "sheet_too_large",
         }
         field {
             /// `period`, [`AdministrationError::InvalidPeriod`].
@@ -29,6 +33,8 @@ hocvuso_kernel::error_codes! {
             YearOutOfRange = "year_out_of_range",
             /// `mentee_id` (`mentors.rs`): a mentor of themself.
             MentorIsMentee = "mentor_is_mentee",
+            /// `class_code` (`signups.rs`): wrong, expired or full.
+            ClassCodeInvalid = "class_code_invalid",
             // Those `#[validate(..., code = "...")]` gives request fields (`classes.rs`,
             // `targets.rs`), through the kernel's `validation_failed`:
             /// `name` of a class.
@@ -39,6 +45,10 @@ hocvuso_kernel::error_codes! {
             TopicLength = "topic_length",
             /// `percent` of a target.
             PercentOutOfRange = "percent_out_of_range",
+            /// `hours` of a sign-up window.
+            SignupHours = "signup_hours",
+            /// `max_signups` of a sign-up window.
+            SignupCount = "signup_count",
         }
     }
 }
@@ -68,6 +78,8 @@ pub enum AdministrationError {
     NotUtf8 { line: u64 },
     #[error("unreadable file: {0}")]
     UnreadableFile(String),
+    #[error("the sheet is too large: {0:?}")]
+    SheetTooLarge(SheetLimit),
     #[error("invalid period")]
     InvalidPeriod,
     #[error("invalid field {field}: {code}")]
@@ -119,6 +131,10 @@ impl From<AdministrationError> for Problem {
                 ),
                 format!("The CSV file is not UTF-8 (line {line}); save it as \"CSV UTF-8\"."),
             ),
+            SheetTooLarge(limit) => {
+                let (vi, en) = limit.messages();
+                Problem::new(413, Code::SheetTooLarge, vi, en)
+            }
             UnreadableFile(cause) => Problem::bad_request(
                 Code::FileUnreadable,
                 format!("Không đọc được tệp: {cause}"),

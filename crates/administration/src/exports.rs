@@ -285,7 +285,12 @@ impl Administration {
                 _ => {
                     let mut writer = csv::Writer::from_writer(chunk);
                     for row in &rows {
-                        writer.write_record(context.cells(row)).map_err(csv_error)?;
+                        let cells = context.cells(row);
+                        writer
+                            .write_record(
+                                cells.iter().map(|c| crate::sheet::csv_text(c).into_owned()),
+                            )
+                            .map_err(csv_error)?;
                     }
                     chunk = writer
                         .into_inner()

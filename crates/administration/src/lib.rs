@@ -29,6 +29,7 @@ pub mod mentors;
 pub mod people;
 pub mod reports;
 pub mod sheet;
+pub mod signups;
 pub mod targets;
 
 use std::sync::Arc;

@@ -71,8 +71,10 @@ impl Administration {
             .collect())
     }
 
-    /// Sets a target; only an administrator of a top-level unit (a ward, a province)
-    /// may, since every unit below reports against it. Returns the row before and after.
+    /// Sets a target; only a national administrator may: the plan's targets are the
+    /// country's, and every ward and province reports against them. (A ward made by
+    /// `admin create` is a root of its own tree, not the top of the country.) Returns
+    /// the row before and after.
     pub async fn set_target(
         &self,
         principal: &Principal,
@@ -80,13 +82,7 @@ impl Administration {
         group: TargetGroup,
         request: SetTargetRequest,
     ) -> Result<(Option<TargetView>, TargetView), AdministrationError> {
-        let administers_top = self
-            .identity
-            .units(principal)
-            .await?
-            .iter()
-            .any(|u| u.parent_id.is_none());
-        if !administers_top {
+        if !self.identity.is_national(principal).await? {
             return Err(AdministrationError::Forbidden);
         }
         if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {

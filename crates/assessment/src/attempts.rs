@@ -19,7 +19,7 @@ use crate::bank::parse;
 use crate::draw::{draw_placement, draw_quiz, random_seed};
 use crate::dto::{
     AttemptKind, AttemptResult, AttemptStatus, AttemptView, CourseResult, Grading, QuizSettings,
-    ReplayReport, ReplayedQuestion, Submission,
+    ReplayReport, ReplayedQuestion, RevealPolicy, Submission,
 };
 use crate::entity::{attempt, question};
 use crate::placement::{PLACEMENT_MAX_QUESTIONS, PLACEMENT_PER_COMPETENCY};
@@ -175,10 +175,38 @@ impl Assessment {
         let closed = self
             .submit(user_id, attempt_id, AttemptKind::Final, submission, now)
             .await?;
+        let result = self.result_with(&closed.attempt, closed.answers).await?;
         Ok(Submitted {
-            result: self.result_with(&closed.attempt, closed.answers).await?,
+            result: self.as_policy_allows(user_id, result).await?,
             mastery_rose: closed.mastery_rose,
         })
+    }
+
+    /// A final-quiz result as its course's reveal policy lets the learner see it.
+    async fn as_policy_allows(
+        &self,
+        user_id: Uuid,
+        mut result: AttemptResult,
+    ) -> Result<AttemptResult, AssessmentError> {
+        let Some(course_id) = result.course_id else {
+            return Ok(result);
+        };
+        let settings = self.stored_settings(course_id).await?;
+        let passed = result.passed == Some(true);
+        let reveal = match settings.reveal {
+            RevealPolicy::Never => false,
+            RevealPolicy::AfterPass => passed,
+            RevealPolicy::AfterLastAttempt => {
+                passed || {
+                    let used = self.finished(user_id, course_id).await?.count;
+                    settings.max_attempts > 0 && used >= i64::from(settings.max_attempts)
+                }
+            }
+        };
+        if !reveal {
+            result.withhold_answers();
+        }
+        Ok(result)
     }
 
     /// The result of a finished final-quiz attempt.
@@ -190,7 +218,8 @@ impl Assessment {
         let found = self
             .owned_attempt(user_id, attempt_id, AttemptKind::Final)
             .await?;
-        self.result_of(&self.settle(found, now()).await?).await
+        let result = self.result_of(&self.settle(found, now()).await?).await?;
+        self.as_policy_allows(user_id, result).await
     }
 
     /// Where the learner stands in a course's final quiz.

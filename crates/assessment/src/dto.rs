@@ -173,6 +173,10 @@ pub struct QuizSettingsUpdate {
     #[schema(maximum = 43200)]
     pub cooldown_minutes: u32,
     pub grading: Grading,
+    /// When a result shows the right answers and explanations (which items were wrong
+    /// it always shows).
+    #[serde(default)]
+    pub reveal: RevealPolicy,
 }
 
 impl Default for QuizSettingsUpdate {
@@ -183,7 +187,42 @@ impl Default for QuizSettingsUpdate {
             max_attempts: 3,
             cooldown_minutes: 10,
             grading: Grading::Highest,
+            reveal: RevealPolicy::default(),
         }
+    }
+}
+
+/// When a final quiz's result shows the right answers. Answer lists passed from hand to
+/// hand make a quiz worthless: by default only a passed attempt shows them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevealPolicy {
+    /// Never: results say which items were wrong, nothing more.
+    Never,
+    /// Once the attempt passed.
+    #[default]
+    AfterPass,
+    /// Once the attempt passed or no attempts are left.
+    AfterLastAttempt,
+}
+
+impl RevealPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevealPolicy::Never => "never",
+            RevealPolicy::AfterPass => "after_pass",
+            RevealPolicy::AfterLastAttempt => "after_last_attempt",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [
+            RevealPolicy::Never,
+            RevealPolicy::AfterPass,
+            RevealPolicy::AfterLastAttempt,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == value)
     }
 }
 
@@ -200,6 +239,7 @@ pub struct QuizSettings {
     #[validate(range(max = 43200))]
     pub cooldown_minutes: u32,
     pub grading: Grading,
+    pub reveal: RevealPolicy,
     /// Percent of correct answers needed to pass, from the course.
     #[validate(range(max = 100))]
     pub pass_mark: u32,
@@ -213,6 +253,7 @@ impl QuizSettings {
             max_attempts: update.max_attempts,
             cooldown_minutes: update.cooldown_minutes,
             grading: update.grading,
+            reveal: update.reveal,
             pass_mark,
         }
     }
@@ -355,7 +396,9 @@ pub struct ItemResult {
     /// What the learner answered; none when left out.
     pub response: Option<Response>,
     pub correct: bool,
+    /// Empty while the course's reveal policy withholds it.
     pub correct_answer: CorrectAnswer,
+    /// Empty while the course's reveal policy withholds it.
     pub explanation: String,
 }
 
@@ -375,7 +418,25 @@ pub struct AttemptResult {
     /// Final quizzes: whether the score reached the pass mark.
     pub pass_mark: Option<u32>,
     pub passed: Option<bool>,
+    /// Whether the right answers and explanations are shown (the course's reveal policy).
+    #[serde(default = "revealed_by_default")]
+    pub answers_revealed: bool,
     pub items: Vec<ItemResult>,
+}
+
+fn revealed_by_default() -> bool {
+    true
+}
+
+impl AttemptResult {
+    /// Takes out the right answers and explanations, leaving which items were wrong.
+    pub fn withhold_answers(&mut self) {
+        self.answers_revealed = false;
+        for item in &mut self.items {
+            item.correct_answer = CorrectAnswer::default();
+            item.explanation.clear();
+        }
+    }
 }
 
 /// Where a learner stands in a course's final quiz.

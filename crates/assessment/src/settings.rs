@@ -8,7 +8,7 @@ use sea_orm::{EntityTrait, Set, SqlErr};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{Grading, QuizSettings, QuizSettingsUpdate};
+use crate::dto::{Grading, QuizSettings, QuizSettingsUpdate, RevealPolicy};
 use crate::entity::quiz_settings;
 use crate::{Assessment, AssessmentError};
 
@@ -61,6 +61,7 @@ impl Assessment {
             max_attempts: to_u32(row.max_attempts),
             cooldown_minutes: to_u32(row.cooldown_minutes),
             grading: Grading::parse(&row.grading).unwrap_or_default(),
+            reveal: RevealPolicy::parse(&row.reveal).unwrap_or_default(),
         })
     }
 
@@ -78,6 +79,7 @@ impl Assessment {
             max_attempts: Set(to_i32(update.max_attempts)),
             cooldown_minutes: Set(to_i32(update.cooldown_minutes)),
             grading: Set(update.grading.as_str().to_owned()),
+            reveal: Set(update.reveal.as_str().to_owned()),
             updated_at: Set(now()),
         })
         .on_conflict(
@@ -88,6 +90,7 @@ impl Assessment {
                     quiz_settings::Column::MaxAttempts,
                     quiz_settings::Column::CooldownMinutes,
                     quiz_settings::Column::Grading,
+                    quiz_settings::Column::Reveal,
                     quiz_settings::Column::UpdatedAt,
                 ])
                 .to_owned(),

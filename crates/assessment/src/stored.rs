@@ -464,6 +464,7 @@ impl Assessment {
             score_percent: non_negative(attempt.score_percent),
             pass_mark: attempt.pass_mark.and_then(|m| u32::try_from(m).ok()),
             passed: attempt.passed,
+            answers_revealed: true,
             items: results,
         })
     }

@@ -122,6 +122,7 @@ async fn main() {
                 let holder = Holder {
                     name: "Nguyễn Thị Hường".into(),
                     national_id: Some(format!("0791{:08}", i)),
+                    identity_check: Some(hocvuso_certification::IdentityCheck::WardRegister),
                 };
                 let record = certification
                     .issue(&completion, &holder, &achievement)

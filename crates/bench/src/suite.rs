@@ -146,6 +146,7 @@ async fn main() {
                 &Holder {
                     name: "Nguyễn Thị Hường".into(),
                     national_id: None,
+                    identity_check: None,
                 },
                 &spec,
             )

@@ -46,8 +46,38 @@ pub struct AchievementSpec {
 #[derive(Debug, Clone)]
 pub struct Holder {
     pub name: String,
-    /// The 12-digit citizen ID, already validated by the identity domain.
+    /// The 12-digit citizen ID, already validated by the identity domain — only when it
+    /// came from a trusted source (see `identity_check`).
     pub national_id: Option<String>,
+    /// How the holder's identity was established; `None` when it rests on what they
+    /// typed themselves, which the record then says.
+    pub identity_check: Option<IdentityCheck>,
+}
+
+/// How a holder's identity was established, as the record states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityCheck {
+    /// Signed in through VNeID at the given assurance level.
+    Vneid { assurance: Option<String> },
+    /// On the ward's resident list, or confirmed by an administrator who saw the card.
+    WardRegister,
+}
+
+impl IdentityCheck {
+    fn narrative(check: Option<&IdentityCheck>) -> String {
+        match check {
+            Some(IdentityCheck::Vneid {
+                assurance: Some(level),
+            }) => format!("Danh tính được xác thực qua VNeID (mức {level})."),
+            Some(IdentityCheck::Vneid { assurance: None }) => {
+                "Danh tính được xác thực qua VNeID.".to_owned()
+            }
+            Some(IdentityCheck::WardRegister) => {
+                "Danh tính theo danh sách cư dân do phường, xã quản lý.".to_owned()
+            }
+            None => "Họ tên do người học tự khai, chưa được xác thực.".to_owned(),
+        }
+    }
 }
 
 /// What a record is made of before it is signed.
@@ -163,6 +193,15 @@ pub(crate) fn credential_json(draft: &Draft<'_>, issuer: &IssuerProfile) -> Valu
             "name": "Mã xác minh",
             "narrative": draft.code,
             "id": format!("{}/v/{}", issuer.public_url, draft.code),
+        }, {
+            "type": ["Evidence"],
+            "name": "Xác thực danh tính",
+            "narrative": IdentityCheck::narrative(draft.holder.identity_check.as_ref()),
+            "genre": match &draft.holder.identity_check {
+                Some(IdentityCheck::Vneid { .. }) => "vneid",
+                Some(IdentityCheck::WardRegister) => "ward_register",
+                None => "self_declared",
+            },
         }],
     });
     if let (Some(until), Some(object)) = (draft.valid_until, credential.as_object_mut()) {

@@ -61,10 +61,11 @@ pub struct Verification {
     pub course_title: Option<String>,
     pub issued_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
-    pub revocation_reason: Option<String>,
     /// The code of the record re-issued in place of a revoked one.
     pub replaced_by: Option<String>,
-    /// The credential's claims (the JWT payload) when the signature is ours.
+    /// The credential's claims (the JWT payload) when the signature is ours; looked up by
+    /// code, without the keyed hash of the holder's citizen ID (which would link their
+    /// other records for anyone who scanned one).
     #[schema(value_type = Option<Object>)]
     pub credential: Option<Value>,
 }
@@ -80,7 +81,6 @@ impl Verification {
             course_title: None,
             issued_at: None,
             revoked_at: None,
-            revocation_reason: None,
             replaced_by: None,
             credential: None,
         }

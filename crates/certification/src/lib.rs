@@ -41,7 +41,7 @@ use hocvuso_kernel::db::Db;
 use serde_json::Value;
 
 pub use code::VerificationCode;
-pub use credential::{AchievementSpec, Competency, Holder};
+pub use credential::{AchievementSpec, Competency, Holder, IdentityCheck};
 pub use error::CertificationError;
 pub use keyring::{Jwks, KeyRing};
 

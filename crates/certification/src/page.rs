@@ -16,7 +16,6 @@ struct VerifyPage<'a> {
     course_title: Option<&'a str>,
     competencies: Vec<String>,
     issued_on: Option<String>,
-    revocation_reason: Option<&'a str>,
     replaced_by: Option<&'a str>,
     newer_url: String,
     issuer: &'a str,
@@ -79,7 +78,6 @@ pub fn render(
         issued_on: verification
             .issued_at
             .map(|at| at.format("%d/%m/%Y").to_string()),
-        revocation_reason: verification.revocation_reason.as_deref(),
         replaced_by,
         newer_url: replaced_by
             .map(|code| format!("/v/{}", code.replace('-', "")))

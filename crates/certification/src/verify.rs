@@ -69,7 +69,6 @@ struct Standing {
     issued_at: DateTime<Utc>,
     valid_until: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
-    revocation_reason: Option<String>,
 }
 
 #[derive(FromQueryResult)]
@@ -86,7 +85,6 @@ fn standing_columns() -> Select<credential::Entity> {
         credential::Column::IssuedAt,
         credential::Column::ValidUntil,
         credential::Column::RevokedAt,
-        credential::Column::RevocationReason,
     ])
 }
 
@@ -160,7 +158,11 @@ impl Certification {
             // Our own token, checked again: a record altered in the database, or whose
             // key was withdrawn, must not pass.
             Some(row) => match self.checked(&row.token, digest_of(&row.token)).await {
-                Ok(claims) => self.standing(&row.standing, &claims, at).await?,
+                Ok(claims) => {
+                    let mut verdict = self.standing(&row.standing, &claims, at).await?;
+                    verdict.credential = Some(without_national_id(&claims));
+                    verdict
+                }
                 Err(_) => Verification::bare(VerificationStatus::BadSignature, at),
             },
         };
@@ -246,9 +248,18 @@ impl Certification {
             course_title: Some(facts.course_title),
             issued_at: Some(row.issued_at),
             revoked_at: row.revoked_at,
-            revocation_reason: row.revocation_reason.clone(),
             replaced_by,
             credential: Some(claims.clone()),
         })
     }
+}
+
+/// The claims as anyone holding only a code may see them: without the keyed hash of the
+/// holder's citizen ID, which is the same in all their records.
+fn without_national_id(claims: &Value) -> Value {
+    let mut shown = claims.clone();
+    if let Some(ids) = shown["credentialSubject"]["identifier"].as_array_mut() {
+        ids.retain(|i| i["identityType"] != "nationalIdentityNumber");
+    }
+    shown
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::content::AUDIENCES;
-use crate::entity::{competency, course, course_module, course_tag, lesson};
+use crate::entity::{competency, course, course_module, course_tag, lesson, reserved_course_code};
 use crate::markdown::to_safe_html;
 use crate::{Courses, CoursesError};
 
@@ -217,6 +217,18 @@ impl Courses {
         new: NewCourse,
     ) -> Result<course::Model, CoursesError> {
         check_code(&new.code, "code")?;
+        if reserved_course_code::Entity::find_by_id(new.code.clone())
+            .one(&self.db)
+            .await?
+            .is_some()
+        {
+            return Err(invalid(
+                "code",
+                "course_code_reserved",
+                "Mã khoá học này dành cho chương trình học chung của Bình dân học vụ số; hãy chọn mã khác.",
+                "This course code is kept for the shared curriculum; choose another.",
+            ));
+        }
         if let Some(bad) = new
             .audiences
             .iter()

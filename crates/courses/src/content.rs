@@ -115,6 +115,26 @@ pub struct CourseSource {
 pub struct Curriculum {
     pub framework: Framework,
     pub courses: Vec<CourseSource>,
+    /// Codes kept for later releases (`reserved-course-codes.txt`), besides the
+    /// courses' own.
+    pub reserved: Vec<String>,
+}
+
+/// The codes of `reserved-course-codes.txt`: one per line, `#` starts a comment; a
+/// folder without the file reserves only its courses' codes.
+fn reserved_codes(reader: &mut ContentReader, root: &Path) -> Vec<String> {
+    let path = root.join("reserved-course-codes.txt");
+    if !path.exists() {
+        return Vec::new();
+    }
+    let Some(text) = reader.read(&path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim())
+        .filter(|code| !code.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Reads and checks the whole folder.
@@ -163,8 +183,13 @@ pub fn load(root: &Path) -> Result<Curriculum, Vec<ContentError>> {
             courses.push(course);
         }
     }
+    let reserved = reserved_codes(&mut reader, root);
     match framework {
-        Some(framework) if reader.is_clean() => Ok(Curriculum { framework, courses }),
+        Some(framework) if reader.is_clean() => Ok(Curriculum {
+            framework,
+            courses,
+            reserved,
+        }),
         _ => Err(reader.into_errors()),
     }
 }

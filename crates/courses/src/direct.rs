@@ -106,8 +106,8 @@ impl Courses {
         })
     }
 
-    /// Records a direct upload once its bytes are in the store: sized, sniffed and
-    /// hashed by the server. A refused file is deleted from the store.
+    /// Records a direct upload once its bytes are in the store: copied to a key of the
+    /// server's own, then sized, sniffed and hashed there. A refused file is deleted.
     pub async fn finish_direct_upload(
         &self,
         blobs: &dyn BlobStore,
@@ -128,19 +128,24 @@ impl Courses {
             self.forget_upload(blobs, &pending).await?;
             return Err(CoursesError::UploadExpired);
         }
-        let read = match blobs.get(&key, None).await {
+        // The upload's URL may still be used after this: what is checked and kept is a
+        // copy under a key nobody was ever handed, so nothing can replace it later.
+        let kept = BlobKey::generate("lessons").map_err(storage_error)?;
+        match blobs.copy(&key, &kept).await {
             Err(hocvuso_storage::StorageError::NotFound(_)) => {
                 return Err(CoursesError::UploadNotReceived);
             }
             other => other.map_err(storage_error)?,
-        };
+        }
+        self.forget_upload(blobs, &pending).await?;
+        let read = blobs.get(&kept, None).await.map_err(storage_error)?;
         if read.size > limit {
-            self.forget_upload(blobs, &pending).await?;
+            blobs.delete(&kept).await.map_err(storage_error)?;
             return Err(CoursesError::TooLarge { limit });
         }
         let (head, mut body) = split_head(read.body).await?;
         let Some((content_type, kind)) = sniff(&head, role) else {
-            self.forget_upload(blobs, &pending).await?;
+            blobs.delete(&kept).await.map_err(storage_error)?;
             return Err(CoursesError::MediaTypeNotAllowed);
         };
         let mut hasher = Sha256::new();
@@ -151,14 +156,11 @@ impl Courses {
             hasher.update(&chunk);
         }
         let stored = StoredBlob {
-            key,
+            key: kept,
             size,
             sha256: HEXLOWER.encode(&hasher.finalize()),
         };
         let file_name = pending.file_name.clone();
-        media_upload::Entity::delete_by_id(pending.id)
-            .exec(&self.db)
-            .await?;
         self.record_media(
             blobs,
             course,

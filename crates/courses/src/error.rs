@@ -34,6 +34,8 @@ hocvuso_kernel::error_codes! {
             UnknownAudience = "unknown_audience",
             /// `code` of a course.
             CourseCodeTaken = "course_code_taken",
+            /// `code` of a course: kept for the shipped curriculum.
+            CourseCodeReserved = "course_code_reserved",
             /// `code` of a module.
             ModuleCodeTaken = "module_code_taken",
             /// `slug` of a lesson.

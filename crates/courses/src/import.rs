@@ -16,6 +16,7 @@ use crate::CoursesError;
 use crate::content::{CourseSource, Curriculum};
 use crate::entity::{
     competency, competency_domain, course, course_module, course_tag, lesson, proficiency_level,
+    reserved_course_code,
 };
 use crate::markdown::to_safe_html;
 
@@ -26,11 +27,15 @@ pub struct ImportReport {
     pub updated: usize,
     pub unchanged: usize,
     pub lessons: usize,
+    /// Shipped courses whose code a trainer's course already holds: left out (and
+    /// reported), so that one clash never stops a server from starting.
+    pub clashes: Vec<String>,
 }
 
 pub async fn import(db: &Db, curriculum: &Curriculum) -> Result<ImportReport, CoursesError> {
     let txn = db.begin().await?;
     import_framework(&txn, curriculum).await?;
+    reserve_codes(&txn, curriculum).await?;
     let mut report = ImportReport::default();
     for source in &curriculum.courses {
         report.lessons += source.lessons.len();
@@ -40,7 +45,11 @@ pub async fn import(db: &Db, curriculum: &Curriculum) -> Result<ImportReport, Co
             .await?;
         match existing {
             Some(found) if found.owner_id.is_some() => {
-                return Err(CoursesError::CodeTaken(found.code));
+                tracing::warn!(
+                    code = %found.code,
+                    "a trainer's course holds the code of a shipped course; the shipped one is left out"
+                );
+                report.clashes.push(found.code);
             }
             Some(found) if found.content_hash.as_deref() == Some(source.hash.as_str()) => {
                 report.unchanged += 1;
@@ -57,6 +66,33 @@ pub async fn import(db: &Db, curriculum: &Curriculum) -> Result<ImportReport, Co
     }
     txn.commit().await?;
     Ok(report)
+}
+
+/// Keeps every code the curriculum uses or will use out of trainers' reach.
+async fn reserve_codes(
+    txn: &impl ConnectionTrait,
+    curriculum: &Curriculum,
+) -> Result<(), CoursesError> {
+    let at = now();
+    let codes = curriculum
+        .courses
+        .iter()
+        .map(|c| c.manifest.code.clone())
+        .chain(curriculum.reserved.iter().cloned());
+    for code in codes {
+        reserved_course_code::Entity::insert(reserved_course_code::ActiveModel {
+            code: Set(code),
+            reserved_at: Set(at),
+        })
+        .on_conflict(
+            OnConflict::column(reserved_course_code::Column::Code)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn import_framework(

@@ -3,12 +3,13 @@
 use chrono::Duration;
 use hocvuso_kernel::{Lang, Role, ids::new_id, time::now};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use uuid::Uuid;
 
 use crate::contact::{Email, LoginIdentifier, PhoneNumber};
 use crate::dto::{LoginRequest, RegisterRequest, TokenResponse};
 use crate::entity::{refresh_token, user};
+use crate::provenance::FactSource;
 use crate::tokens::{hash_refresh_token, new_refresh_token};
 use crate::{Identity, IdentityError, password};
 
@@ -77,6 +78,8 @@ pub(crate) struct NewAccount {
     pub password: Option<String>,
     pub unit_id: Option<Uuid>,
     pub target_group: Option<hocvuso_kernel::TargetGroup>,
+    /// Who chose the target group (when there is one).
+    pub target_group_source: FactSource,
     pub preferred_language: Lang,
 }
 
@@ -111,13 +114,18 @@ impl Identity {
             full_name: Set(account.full_name.trim().to_owned()),
             birth_date: Set(None),
             sex: Set(None),
+            target_group_source: Set(account
+                .target_group
+                .map(|_| account.target_group_source.as_str().to_owned())),
             target_group: Set(account.target_group.map(|g| g.as_str().to_owned())),
             unit_id: Set(account.unit_id),
+            requested_unit_id: Set(None),
             household: Set(None),
             disability: Set(None),
             preferred_language: Set(lang_code(account.preferred_language).to_owned()),
             cccd_encrypted: Set(None),
             cccd_hash: Set(None),
+            cccd_source: Set(None),
             identity_verified: Set(false),
             identity_assurance: Set(None),
             created_at: Set(at),
@@ -137,7 +145,8 @@ impl Identity {
             contacts,
             password: Some(request.password),
             unit_id: None,
-            target_group: request.target_group,
+            target_group: request.target_group.map(self_declarable).transpose()?,
+            target_group_source: FactSource::SelfDeclared,
             preferred_language: request.preferred_language.unwrap_or_default(),
         };
         let user = self.insert_account(&self.db, account).await?;
@@ -174,18 +183,20 @@ impl Identity {
         &self,
         user: user::Model,
     ) -> Result<TokenResponse, IdentityError> {
-        let refresh_token = self.store_refresh_token(user.id, new_id()).await?;
-        self.token_response(user, refresh_token)
+        let family = new_id();
+        let refresh_token = self.store_refresh_token(user.id, family).await?;
+        self.token_response(user, refresh_token, family)
     }
 
     fn token_response(
         &self,
         user: user::Model,
         refresh_token: String,
+        session: Uuid,
     ) -> Result<TokenResponse, IdentityError> {
         let role = parse_role(&user.role)?;
         Ok(TokenResponse {
-            access_token: self.tokens.issue(user.id, role)?,
+            access_token: self.tokens.issue_for(user.id, role, Some(session))?,
             token_type: "Bearer",
             expires_in: self.tokens.ttl().num_seconds(),
             refresh_token,
@@ -229,6 +240,18 @@ impl Identity {
         if stored.revoked_at.is_some() || stored.expires_at <= at {
             return Err(IdentityError::InvalidToken);
         }
+        // However often it is refreshed, a session ends some time after it began.
+        let began = refresh_token::Entity::find()
+            .filter(refresh_token::Column::FamilyId.eq(stored.family_id))
+            .order_by_asc(refresh_token::Column::CreatedAt)
+            .one(&txn)
+            .await?
+            .map_or(stored.created_at, |first| first.created_at);
+        if began + self.session_lifetime <= at {
+            txn.rollback().await?;
+            self.revoke_family(stored.family_id).await?;
+            return Err(IdentityError::InvalidToken);
+        }
         // Claim the token atomically: of two concurrent uses, exactly one wins.
         let claimed = refresh_token::Entity::update_many()
             .col_expr(refresh_token::Column::UsedAt, Expr::value(at))
@@ -248,7 +271,7 @@ impl Identity {
             .await?
             .ok_or(IdentityError::InvalidToken)?;
         let next = self.store_refresh_token(user.id, stored.family_id).await?;
-        self.token_response(user, next)
+        self.token_response(user, next, stored.family_id)
     }
 
     /// Signs out: the refresh token's whole family stops working.
@@ -268,11 +291,47 @@ impl Identity {
             .filter(refresh_token::Column::RevokedAt.is_null())
             .exec(&self.db)
             .await?;
+        self.ended_sessions.insert(family_id, true).await;
         Ok(())
+    }
+
+    /// Whether the session `family_id` was ended (signed out, or its refresh token
+    /// replayed). Asked for every authenticated request: the answer is kept for a few
+    /// seconds, so a sign-out on another server takes effect here within that time.
+    pub async fn session_ended(&self, family_id: Uuid) -> Result<bool, IdentityError> {
+        if let Some(ended) = self.ended_sessions.get(&family_id).await {
+            return Ok(ended);
+        }
+        let ended = refresh_token::Entity::find()
+            .filter(refresh_token::Column::FamilyId.eq(family_id))
+            .filter(refresh_token::Column::RevokedAt.is_not_null())
+            .one(&self.db)
+            .await?
+            .is_some();
+        self.ended_sessions.insert(family_id, ended).await;
+        Ok(ended)
     }
 
     pub fn refresh_ttl(&self) -> Duration {
         self.refresh_ttl
+    }
+}
+
+/// A target group a person may give themselves without a unit that vouches for it:
+/// civil servants and enterprise workers are set by their agency's or enterprise's
+/// administrator (or its import), since the plan counts them against those units.
+pub(crate) fn self_declarable(
+    group: hocvuso_kernel::TargetGroup,
+) -> Result<hocvuso_kernel::TargetGroup, IdentityError> {
+    use hocvuso_kernel::TargetGroup as G;
+    match group {
+        G::Citizen | G::Student => Ok(group),
+        G::PublicSector | G::EnterpriseWorker => Err(IdentityError::InvalidField {
+            field: "target_group",
+            code: "target_group_needs_unit",
+            vi: "Nhóm cán bộ, công chức và nhóm người lao động doanh nghiệp do cơ quan, doanh nghiệp của bạn xác nhận.",
+            en: "Civil servants and enterprise workers are confirmed by their agency or enterprise.",
+        }),
     }
 }
 

@@ -162,20 +162,21 @@ impl Cccd {
         &self.0
     }
 
-    /// `001******678`: the province and the last three digits only.
+    /// `**********78`: the last two digits only.
     pub fn masked(&self) -> String {
         mask_id_number(&self.0)
     }
 }
 
 /// The one masking of a citizen ID number, for a `Cccd` and for text that should hold
-/// one (an audit snapshot): `001******678`. Anything that is not twelve ASCII
-/// characters is masked whole, since it cannot be told apart from a mistyped ID.
+/// one (an audit snapshot): `**********78`. The first six digits are the province,
+/// century, sex and birth year — often known or guessed from a profile — and the last
+/// six are the only secret part; two of them shown leave 10 000 candidates even to
+/// someone who knows all the rest. Anything that is not twelve ASCII characters is
+/// masked whole, since it cannot be told apart from a mistyped ID.
 pub fn mask_id_number(text: &str) -> String {
-    match (text.get(..3), text.get(9..)) {
-        (Some(province), Some(last)) if text.len() == 12 && text.is_ascii() => {
-            format!("{province}******{last}")
-        }
+    match text.get(10..) {
+        Some(last) if text.len() == 12 && text.is_ascii() => format!("**********{last}"),
         _ => "*".repeat(text.chars().count()),
     }
 }
@@ -250,10 +251,10 @@ mod tests {
     }
 
     #[test]
-    fn masks_all_but_province_and_last_three() {
+    fn masks_all_but_the_last_two_digits() {
         let cccd = Cccd::parse("001090012678").expect("valid");
-        assert_eq!(cccd.masked(), "001******678");
-        assert_eq!(format!("{cccd:?}"), "Cccd(001******678)");
+        assert_eq!(cccd.masked(), "**********78");
+        assert_eq!(format!("{cccd:?}"), "Cccd(**********78)");
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub struct RegisterRequest {
     pub full_name: String,
     pub target_group: Option<TargetGroup>,
     pub preferred_language: Option<Lang>,
+    /// A class's sign-up code (`ABCD-EF23`), from the trainer in the hall: registers
+    /// into the class and its unit, past the per-address limit.
+    #[validate(length(max = 16))]
+    #[schema(max_length = 16)]
+    pub class_code: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -105,13 +110,18 @@ pub struct UserView {
     pub sex: Option<Sex>,
     pub target_group: Option<TargetGroup>,
     pub unit_id: Option<Uuid>,
+    /// A unit the person asked to join, waiting for an administrator of it.
+    pub requested_unit_id: Option<Uuid>,
     pub household: Option<String>,
     pub disability: Option<Disability>,
     pub preferred_language: Lang,
     /// Aged 60 or more (from the date of birth).
     pub elderly: bool,
-    /// The citizen ID: whole for its owner and administrators in scope, otherwise masked (`001******678`).
+    /// The citizen ID: whole for its owner and administrators in scope, otherwise masked (`**********78`).
     pub cccd: Option<String>,
+    /// Where the citizen ID came from: `vneid`, `import`, `administrator` (trusted), or
+    /// `self` (typed by its owner: a claim, kept out of records until confirmed).
+    pub cccd_source: Option<String>,
     /// Signed in through the national identity provider (VNeID) at least once.
     pub identity_verified: bool,
     /// The identity-assurance level the identity provider reported.
@@ -119,23 +129,30 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Default, PartialEq, Deserialize, Validate, ToSchema)]
 pub struct UpdateProfileRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub sex: Option<Sex>,
+    /// Declared once by its owner (`public_sector` and `enterprise_worker` only in an
+    /// agency or enterprise); an administrator may change it.
     pub target_group: Option<TargetGroup>,
-    /// The residential group, agency, school or enterprise the person belongs to.
+    /// The residential group, agency, school or enterprise the person belongs to. Set by
+    /// an administrator in scope. A learner with no unit yet chooses their residential
+    /// group once; any other unit (or a move) from its owner is a request that an
+    /// administrator of that unit confirms (`requested_unit_id`).
     pub unit_id: Option<Uuid>,
-    /// The household (hộ gia đình) label, e.g. the household book number.
+    /// The household (hộ gia đình) label, e.g. the household book number. Set by an
+    /// administrator or the ward's import only.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub household: Option<String>,
     pub disability: Option<Disability>,
     pub preferred_language: Option<Lang>,
-    /// 12-digit citizen ID; checked against the date of birth and sex.
+    /// 12-digit citizen ID; checked against the date of birth and sex. Typed by its
+    /// owner it is a claim (`cccd_source: self`) until an administrator confirms it.
     #[validate(length(max = 32))]
     #[schema(max_length = 32)]
     pub cccd: Option<String>,
@@ -144,6 +161,8 @@ pub struct UpdateProfileRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
+    /// The whole country: its administrators set the plan's targets.
+    Nation,
     Province,
     Ward,
     ResidentialGroup,
@@ -155,6 +174,7 @@ pub enum UnitKind {
 impl UnitKind {
     pub fn as_str(self) -> &'static str {
         match self {
+            UnitKind::Nation => "nation",
             UnitKind::Province => "province",
             UnitKind::Ward => "ward",
             UnitKind::ResidentialGroup => "residential_group",
@@ -166,6 +186,7 @@ impl UnitKind {
 
     pub fn parse(value: &str) -> Option<Self> {
         [
+            UnitKind::Nation,
             UnitKind::Province,
             UnitKind::Ward,
             UnitKind::ResidentialGroup,

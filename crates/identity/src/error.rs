@@ -33,6 +33,12 @@ hocvuso_kernel::error_codes! {
             IdentityProviderUnavailable = "identity_provider_unavailable",
             /// 401, [`IdentityError::OidcRejected`].
             OidcSignInFailed = "oidc_sign_in_failed",
+            /// 403, [`IdentityError::AssuranceTooLow`].
+            AssuranceTooLow = "assurance_too_low",
+            /// 409, [`IdentityError::VneidLinkRequired`].
+            VneidLinkRequired = "vneid_link_required",
+            /// 409, [`IdentityError::VneidAlreadyLinked`].
+            VneidAlreadyLinked = "vneid_already_linked",
         }
         field {
             // The `password` field's, one per [`WeakPassword`]:
@@ -67,6 +73,15 @@ hocvuso_kernel::error_codes! {
             ScopeRequired = "scope_required",
             /// `state` (`oidc.rs`).
             OidcStateInvalid = "oidc_state_invalid",
+            /// `binding` (`oidc.rs`): the callback came from another client than the start.
+            OidcBindingMismatch = "oidc_binding_mismatch",
+            /// `target_group` (`accounts.rs`): civil servants and enterprise workers are
+            /// set by their unit's administrator.
+            TargetGroupNeedsUnit = "target_group_needs_unit",
+            /// `target_group` (`profile.rs`): declared once already.
+            TargetGroupLocked = "target_group_locked",
+            /// `household` (`profile.rs`): set by the ward, not by its member.
+            AssignedByWard = "assigned_by_ward",
         }
     }
 }
@@ -143,6 +158,12 @@ pub enum IdentityError {
     OidcUnavailable(String),
     #[error("identity provider answer rejected: {0}")]
     OidcRejected(String),
+    #[error("identity assurance below the configured minimum")]
+    AssuranceTooLow { required: u8 },
+    #[error("the citizen ID belongs to an account that must link VNeID itself")]
+    VneidLinkRequired,
+    #[error("this VNeID identity is linked to another account")]
+    VneidAlreadyLinked,
     #[error("invalid page request")]
     Page(Problem),
     #[error("database: {0}")]
@@ -254,6 +275,28 @@ impl From<IdentityError> for Problem {
                     "The sign-in from the identity provider could not be verified. Please try again.",
                 )
             }
+            AssuranceTooLow { required } => Problem::new(
+                403,
+                Code::AssuranceTooLow,
+                format!(
+                    "Tài khoản VNeID cần được định danh mức {required} trở lên. Vui lòng nâng mức định danh tại cơ quan công an rồi đăng nhập lại."
+                ),
+                format!(
+                    "The VNeID account must be identified at level {required} or above. Raise its level at the police office, then sign in again."
+                ),
+            ),
+            VneidLinkRequired => Problem::new(
+                409,
+                Code::VneidLinkRequired,
+                "Số định danh này đã gắn với một tài khoản có mật khẩu. Hãy đăng nhập tài khoản đó rồi chọn \"Liên kết VNeID\" trong trang cá nhân.",
+                "This citizen ID belongs to an account with a password. Sign in to that account, then choose \"Link VNeID\" on your profile.",
+            ),
+            VneidAlreadyLinked => Problem::new(
+                409,
+                Code::VneidAlreadyLinked,
+                "Tài khoản VNeID này đã được liên kết với một tài khoản khác.",
+                "This VNeID identity is already linked to another account.",
+            ),
             Page(problem) => problem,
             Db(e) => e.into(),
             Internal(cause) => Problem::internal(&cause),

@@ -28,6 +28,7 @@ pub mod oidc;
 pub mod password;
 pub mod pii;
 pub mod profile;
+pub mod provenance;
 pub mod residents;
 pub mod tokens;
 pub mod units;
@@ -38,6 +39,7 @@ use hocvuso_kernel::db::Db;
 pub use error::IdentityError;
 pub use oidc::{OidcSettings, OidcSignIn};
 pub use pii::PiiVault;
+pub use provenance::{CccdSource, FactSource, IdentityEvidence};
 pub use tokens::AccessTokens;
 
 /// The identity service: cheap to clone, shared by every request.
@@ -51,7 +53,15 @@ pub struct Identity {
     /// Target groups, read for every question to the assistant: kept a little while,
     /// and forgotten on this server when a profile changes.
     groups: moka::future::Cache<uuid::Uuid, Option<hocvuso_kernel::TargetGroup>>,
+    /// Whether a session was ended, by family id, for a few seconds.
+    ended_sessions: moka::future::Cache<uuid::Uuid, bool>,
+    /// How long a session lasts however often it is refreshed.
+    session_lifetime: Duration,
 }
+
+/// How long a session lasts at most, however often it is refreshed: then its holder
+/// signs in again.
+pub const SESSION_LIFETIME_DAYS: i64 = 90;
 
 impl Identity {
     pub fn new(
@@ -71,6 +81,11 @@ impl Identity {
                 .max_capacity(200_000)
                 .time_to_live(std::time::Duration::from_secs(30))
                 .build(),
+            ended_sessions: moka::future::Cache::builder()
+                .max_capacity(500_000)
+                .time_to_live(std::time::Duration::from_secs(2))
+                .build(),
+            session_lifetime: Duration::days(SESSION_LIFETIME_DAYS),
         }
     }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, NaiveDate};
-use hocvuso_kernel::{Lang, Role, time::now};
+use hocvuso_kernel::{Lang, Principal, Role, time::now};
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
     CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
@@ -36,7 +36,10 @@ use crate::accounts::{Contacts, NewAccount};
 use crate::cccd::{Cccd, Sex};
 use crate::dto::TokenResponse;
 use crate::entity::{external_identity, oidc_login, user};
+use crate::provenance::{CccdSource, FactSource};
+use crate::tokens::{hash_refresh_token, new_refresh_token};
 use crate::{Identity, IdentityError};
+use uuid::Uuid;
 
 /// How Hocvuso is registered at the identity provider.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,6 +66,10 @@ pub struct OidcSettings {
     /// Seconds the discovery document and keys are reused before being fetched again.
     #[serde(default = "default_metadata_ttl")]
     pub metadata_ttl: u64,
+    /// The lowest identity-assurance level accepted (VNeID level 2: identified in person
+    /// with the chip card). A token reporting less, or no level, is refused.
+    #[serde(default = "default_minimum_assurance")]
+    pub minimum_assurance: u8,
 }
 
 fn default_scopes() -> Vec<String> {
@@ -82,6 +89,9 @@ fn default_birthdate_claim() -> String {
 }
 fn default_metadata_ttl() -> u64 {
     3600
+}
+fn default_minimum_assurance() -> u8 {
+    2
 }
 
 /// Claims beyond the standard ones (the citizen ID, the assurance level, …), by name.
@@ -129,6 +139,10 @@ pub struct OidcStart {
     pub authorization_url: String,
     /// Echoed back by the provider; pass it to the callback with the code.
     pub state: String,
+    /// Keep this in the client that started the sign-in (never in a URL) and send it
+    /// with the callback: a code and state finished by any other client are refused,
+    /// so nobody can slip their own sign-in into someone else's browser.
+    pub binding: String,
 }
 
 #[derive(Debug, Deserialize, validator::Validate, ToSchema)]
@@ -139,6 +153,10 @@ pub struct OidcCallback {
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128)]
     pub state: String,
+    /// The `binding` the start returned to this client.
+    #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
+    pub binding: String,
 }
 
 /// The relying party: settings, an HTTP client, and the cached provider metadata.
@@ -218,6 +236,18 @@ impl OidcSignIn {
     }
 }
 
+/// Whether a VNeID sign-in may enter `account` because it holds the same trusted
+/// citizen ID: only a learner's account nobody can sign in to otherwise.
+fn links_by_cccd(account: &user::Model) -> bool {
+    account.role == Role::Learner.as_str()
+        && account.password_hash.is_none()
+        && account
+            .cccd_source
+            .as_deref()
+            .and_then(CccdSource::parse)
+            .is_some_and(CccdSource::is_trusted)
+}
+
 /// What the provider vouched for about a person.
 struct VerifiedPerson {
     subject: String,
@@ -256,6 +286,27 @@ impl Identity {
     /// Starts a sign-in: the provider's authorization URL, with a fresh state, nonce and
     /// PKCE challenge remembered for ten minutes.
     pub async fn start_oidc(&self, login_hint: Option<&str>) -> Result<OidcStart, IdentityError> {
+        self.start_oidc_for(login_hint, None).await
+    }
+
+    /// Starts linking VNeID to the signed-in person's own account: finishing it verifies
+    /// that account's identity (the way for someone whose citizen ID sits in an account
+    /// with a password, which a VNeID sign-in never enters by itself).
+    pub async fn start_oidc_link(
+        &self,
+        principal: &Principal,
+        login_hint: Option<&str>,
+    ) -> Result<OidcStart, IdentityError> {
+        self.find_user(principal.user_id).await?;
+        self.start_oidc_for(login_hint, Some(principal.user_id))
+            .await
+    }
+
+    async fn start_oidc_for(
+        &self,
+        login_hint: Option<&str>,
+        link_user_id: Option<Uuid>,
+    ) -> Result<OidcStart, IdentityError> {
         let oidc = self.oidc()?;
         let client = oidc.client(oidc.metadata(false).await?)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -272,22 +323,26 @@ impl Identity {
         }
         let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
         self.purge_expired_oidc_logins().await?;
+        let (binding, binding_hash) = new_refresh_token()?;
         oidc_login::ActiveModel {
             state: Set(state.secret().clone()),
             nonce: Set(nonce.secret().clone()),
             pkce_verifier: Set(verifier.secret().clone()),
             expires_at: Set(now() + Duration::minutes(LOGIN_TTL_MINUTES)),
+            binding_hash: Set(Some(binding_hash)),
+            link_user_id: Set(link_user_id),
         }
         .insert(&self.db)
         .await?;
         Ok(OidcStart {
             authorization_url: url.to_string(),
             state: state.secret().clone(),
+            binding,
         })
     }
 
     /// Finishes a sign-in: exchanges the code, verifies the ID token, and signs in the
-    /// person — creating the learner, or linking the account that has the same citizen ID.
+    /// person — see [`Identity::sign_in_verified`] for which account that is.
     pub async fn finish_oidc(
         &self,
         callback: OidcCallback,
@@ -309,6 +364,15 @@ impl Identity {
                     vi: "Phiên đăng nhập VNeID không hợp lệ hoặc đã hết hạn. Vui lòng bắt đầu lại.",
                     en: "The VNeID sign-in is unknown or has expired. Please start again.",
                 })?;
+        if pending.binding_hash.as_deref() != Some(hash_refresh_token(&callback.binding).as_str()) {
+            return Err(IdentityError::InvalidField {
+                field: "binding",
+                code: "oidc_binding_mismatch",
+                vi: "Phiên đăng nhập VNeID này được bắt đầu từ một thiết bị hoặc trình duyệt khác. Vui lòng bắt đầu lại.",
+                en: "This VNeID sign-in was started from another device or browser. Please start again.",
+            });
+        }
+        let link_user_id = pending.link_user_id;
 
         let metadata = oidc.metadata(false).await?;
         let client = oidc.client(metadata)?;
@@ -350,7 +414,18 @@ impl Identity {
             Err(e) => return Err(IdentityError::OidcRejected(e.to_string())),
         };
         let person = self.person_from(&oidc.settings, &claims)?;
-        self.sign_in_verified(oidc.issuer(), person).await
+        let required = oidc.settings.minimum_assurance;
+        let level = person
+            .assurance
+            .as_deref()
+            .and_then(|a| a.trim().parse::<u8>().ok())
+            .unwrap_or(0);
+        if level < required {
+            tracing::warn!(level, required, "VNeID sign-in below the minimum assurance");
+            return Err(IdentityError::AssuranceTooLow { required });
+        }
+        self.sign_in_verified(oidc.issuer(), person, link_user_id)
+            .await
     }
 
     fn person_from(
@@ -383,10 +458,21 @@ impl Identity {
         })
     }
 
+    /// Which account a verified person signs in to:
+    /// - the account already linked to this VNeID identity;
+    /// - when a signed-in person asked to link ([`Identity::start_oidc_link`]), theirs;
+    /// - the account holding this citizen ID from a trusted source (the ward's import,
+    ///   an administrator), if it is a learner's with no password — nobody else could
+    ///   have used it; an account with a password must link VNeID itself, since its
+    ///   password holder may not be the citizen;
+    /// - otherwise a new learner.
+    ///
+    /// A citizen ID typed in by an account's holder is a claim and never links.
     async fn sign_in_verified(
         &self,
         issuer: &str,
         person: VerifiedPerson,
+        link_user_id: Option<Uuid>,
     ) -> Result<TokenResponse, IdentityError> {
         let cccd_hash = self.vault.lookup_hash(&person.cccd)?;
         let txn = self.db.begin().await?;
@@ -394,14 +480,31 @@ impl Identity {
             external_identity::Entity::find_by_id((issuer.to_owned(), person.subject.clone()))
                 .one(&txn)
                 .await?;
-        let existing = match linked {
-            Some(link) => user::Entity::find_by_id(link.user_id).one(&txn).await?,
-            None => {
-                user::Entity::find()
-                    .filter(user::Column::CccdHash.eq(cccd_hash.clone()))
-                    .one(&txn)
-                    .await?
+        let holder = user::Entity::find()
+            .filter(user::Column::CccdHash.eq(cccd_hash.clone()))
+            .one(&txn)
+            .await?;
+        let existing = match (linked.as_ref(), link_user_id) {
+            (Some(link), Some(asking)) if link.user_id != asking => {
+                return Err(IdentityError::VneidAlreadyLinked);
             }
+            (Some(link), _) => user::Entity::find_by_id(link.user_id).one(&txn).await?,
+            (None, Some(asking)) => {
+                if holder.as_ref().is_some_and(|h| h.id != asking) {
+                    return Err(IdentityError::VneidLinkRequired);
+                }
+                Some(
+                    user::Entity::find_by_id(asking)
+                        .one(&txn)
+                        .await?
+                        .ok_or(IdentityError::NotFound)?,
+                )
+            }
+            (None, None) => match holder {
+                Some(holder) if links_by_cccd(&holder) => Some(holder),
+                Some(_) => return Err(IdentityError::VneidLinkRequired),
+                None => None,
+            },
         };
         let account = match existing {
             Some(account) => account,
@@ -421,6 +524,7 @@ impl Identity {
                         password: None,
                         unit_id: None,
                         target_group: None,
+                        target_group_source: FactSource::SelfDeclared,
                         preferred_language: Lang::Vi,
                     },
                 )
@@ -440,6 +544,7 @@ impl Identity {
         }
         active.cccd_encrypted = Set(Some(self.vault.encrypt(&person.cccd)?));
         active.cccd_hash = Set(Some(cccd_hash));
+        active.cccd_source = Set(Some(CccdSource::Vneid.as_str().to_owned()));
         active.identity_verified = Set(true);
         active.identity_assurance = Set(person.assurance.clone());
         active.updated_at = Set(now());
@@ -447,11 +552,7 @@ impl Identity {
             .update(&txn)
             .await
             .map_err(crate::accounts::duplicate_or)?;
-        if external_identity::Entity::find_by_id((issuer.to_owned(), person.subject.clone()))
-            .one(&txn)
-            .await?
-            .is_none()
-        {
+        if linked.is_none() {
             external_identity::ActiveModel {
                 issuer: Set(issuer.to_owned()),
                 subject: Set(person.subject),

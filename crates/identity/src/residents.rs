@@ -20,6 +20,7 @@ use crate::accounts::lang_code;
 use crate::cccd::{Cccd, Sex};
 use crate::contact::PhoneNumber;
 use crate::entity::{unit, user};
+use crate::provenance::{CccdSource, FactSource};
 use crate::{Identity, IdentityError};
 
 /// Rows written per transaction: large enough to amortise the commit, small enough
@@ -628,6 +629,9 @@ impl Identity {
             preferred_language: Set(lang_code(Lang::Vi).to_owned()),
             cccd_encrypted: Set(Some(self.vault.encrypt(&resident.cccd)?)),
             cccd_hash: Set(Some(resident.cccd_hash)),
+            cccd_source: Set(Some(CccdSource::Import.as_str().to_owned())),
+            target_group_source: Set(Some(FactSource::Import.as_str().to_owned())),
+            requested_unit_id: Set(None),
             identity_verified: Set(false),
             identity_assurance: Set(None),
             created_at: Set(at),
@@ -651,7 +655,8 @@ fn apply_resident(
             changed = true;
         }
     };
-    if !user.identity_verified {
+    // Nor is a trainer's or an administrator's identity rewritten by a resident list.
+    if !user.identity_verified && user.role == Role::Learner.as_str() {
         set(user.full_name != resident.full_name, &mut |a| {
             a.full_name = Set(resident.full_name.clone())
         });
@@ -668,10 +673,12 @@ fn apply_resident(
     });
     let group = Some(resident.target_group.as_str().to_owned());
     set(user.target_group != group, &mut |a| {
-        a.target_group = Set(group.clone())
+        a.target_group = Set(group.clone());
+        a.target_group_source = Set(Some(FactSource::Import.as_str().to_owned()));
     });
     set(user.unit_id != Some(resident.unit_id), &mut |a| {
-        a.unit_id = Set(Some(resident.unit_id))
+        a.unit_id = Set(Some(resident.unit_id));
+        a.requested_unit_id = Set(None);
     });
     set(
         resident.household.is_some() && user.household != resident.household,

@@ -30,6 +30,10 @@ struct AccessClaims {
     iat: i64,
     exp: i64,
     jti: Uuid,
+    /// The session (refresh-token family) the token belongs to: signing out, or a
+    /// replayed refresh token, ends it, and with it the access tokens it issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sid: Option<Uuid>,
 }
 
 /// Signs access tokens with the current key and verifies them with any key still
@@ -51,6 +55,7 @@ pub struct AccessTokens {
 #[derive(Clone)]
 struct VerifiedToken {
     principal: Principal,
+    session: Option<Uuid>,
     exp: i64,
 }
 
@@ -90,6 +95,16 @@ impl AccessTokens {
     }
 
     pub fn issue(&self, user_id: Uuid, role: Role) -> Result<String, IdentityError> {
+        self.issue_for(user_id, role, None)
+    }
+
+    /// An access token of the session `session` (a refresh-token family).
+    pub fn issue_for(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        session: Option<Uuid>,
+    ) -> Result<String, IdentityError> {
         let now = hocvuso_kernel::time::now().timestamp();
         let claims = AccessClaims {
             iss: self.issuer.clone(),
@@ -99,6 +114,7 @@ impl AccessTokens {
             iat: now,
             exp: now + self.ttl.num_seconds(),
             jti: Uuid::new_v4(),
+            sid: session,
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.typ = Some(ACCESS_TOKEN_TYPE.into());
@@ -110,19 +126,25 @@ impl AccessTokens {
     /// Verifies signature, `typ`, `kid`, `iss`, `aud` and `exp`. Anything else — `alg:
     /// none`, another algorithm, an unknown key, a tampered payload — is `InvalidToken`.
     pub fn verify(&self, token: &str) -> Result<Principal, IdentityError> {
+        self.verify_session(token).map(|(principal, _)| principal)
+    }
+
+    /// [`AccessTokens::verify`], with the session the token belongs to (whether that
+    /// session still runs is [`crate::Identity::session_ended`]'s question).
+    pub fn verify_session(&self, token: &str) -> Result<(Principal, Option<Uuid>), IdentityError> {
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         if let Some(known) = self.verified.get(&digest) {
             let now = hocvuso_kernel::time::now().timestamp();
             // As jsonwebtoken decides: still valid in the second the leeway ends.
             return if now <= known.exp + LEEWAY {
-                Ok(known.principal)
+                Ok((known.principal, known.session))
             } else {
                 Err(IdentityError::InvalidToken)
             };
         }
         let verified = self.verify_signed(token)?;
         self.verified.insert(digest, verified.clone());
-        Ok(verified.principal)
+        Ok((verified.principal, verified.session))
     }
 
     fn verify_signed(&self, token: &str) -> Result<VerifiedToken, IdentityError> {
@@ -147,6 +169,7 @@ impl AccessTokens {
                 user_id: data.claims.sub,
                 role: data.claims.role,
             },
+            session: data.claims.sid,
             exp: data.claims.exp,
         })
     }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::accounts::{NewAccount, parse_contacts};
 use crate::dto::{CreateUnitRequest, CreateUserRequest, PersonBrief, UnitKind, UnitView, UserView};
 use crate::entity::{admin_scope, unit, user};
+use crate::provenance::FactSource;
 use crate::{Identity, IdentityError};
 
 fn unit_view(model: unit::Model) -> UnitView {
@@ -68,6 +69,27 @@ impl Identity {
         Ok(scope)
     }
 
+    /// Whether `principal` administers at the national level (a unit of kind `nation`):
+    /// the plan's targets and the entries that belong to no unit are theirs alone.
+    pub async fn is_national(&self, principal: &Principal) -> Result<bool, IdentityError> {
+        if !principal.is(Role::Admin) {
+            return Ok(false);
+        }
+        let roots: Vec<Uuid> = admin_scope::Entity::find()
+            .filter(admin_scope::Column::UserId.eq(principal.user_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| s.unit_id)
+            .collect();
+        Ok(unit::Entity::find()
+            .filter(unit::Column::Id.is_in(roots))
+            .filter(unit::Column::Kind.eq(UnitKind::Nation.as_str()))
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
     /// Whether `principal` administers `unit` (a person with no unit is nobody's).
     pub(crate) async fn admin_covers(
         &self,
@@ -98,12 +120,20 @@ impl Identity {
         self.admin_covers(principal, unit).await
     }
 
-    pub(crate) async fn ensure_unit_exists(&self, id: Uuid) -> Result<(), IdentityError> {
-        unit::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .map(|_| ())
-            .ok_or(IdentityError::UnknownUnit)
+    /// Places a person who just registered with a class's sign-up code in the class's
+    /// unit (the trainer who opened the window vouches for where they are), unless they
+    /// already have one.
+    pub async fn place_signed_up(&self, user_id: Uuid, unit_id: Uuid) -> Result<(), IdentityError> {
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::UnitId,
+                sea_orm::sea_query::Expr::value(unit_id),
+            )
+            .filter(user::Column::Id.eq(user_id))
+            .filter(user::Column::UnitId.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 
     /// Creates a unit below one the administrator administers.
@@ -204,6 +234,7 @@ impl Identity {
                     password: request.password,
                     unit_id: request.unit_id,
                     target_group: request.target_group,
+                    target_group_source: FactSource::Administrator,
                     preferred_language: Lang::Vi,
                 },
             )
@@ -357,6 +388,7 @@ impl Identity {
                     password: Some(password),
                     unit_id: Some(unit.id),
                     target_group: None,
+                    target_group_source: FactSource::Administrator,
                     preferred_language: Lang::Vi,
                 },
             )

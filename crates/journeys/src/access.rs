@@ -5,6 +5,7 @@
 use hocvuso_assessment::dto::ReplayReport;
 use hocvuso_certification::entity::credential;
 use hocvuso_courses::entity::course;
+use hocvuso_identity::dto::UserView;
 use hocvuso_kernel::{Principal, Role};
 use uuid::Uuid;
 
@@ -51,6 +52,21 @@ impl Platform {
             Ok(found)
         } else {
             Err(JourneyError::Forbidden)
+        }
+    }
+
+    /// Someone's profile: themselves and administrators in scope see it whole; a trainer
+    /// sees a member of a class they run as the class needs them; anyone else is told
+    /// the person does not exist.
+    pub async fn person(&self, principal: &Principal, id: Uuid) -> JourneyResult<UserView> {
+        match self.identity.user(principal, id).await {
+            Err(hocvuso_identity::IdentityError::NotFound)
+                if principal.is(Role::Trainer)
+                    && self.administration.teaches(principal.user_id, id).await? =>
+            {
+                Ok(self.identity.class_member(id).await?)
+            }
+            other => Ok(other?),
         }
     }
 

@@ -74,14 +74,20 @@ impl Platform {
         Ok(user)
     }
 
-    /// An administrator corrects the profile of someone in their scope.
+    /// An administrator corrects the profile of someone in their scope, or places
+    /// someone who asked to join a unit of it (whose earlier profile, outside the scope,
+    /// is then not the log's to keep).
     pub async fn update_user(
         &self,
         admin: &Principal,
         id: Uuid,
         changes: UpdateProfileRequest,
     ) -> JourneyResult<UserView> {
-        let before = self.identity.user(admin, id).await?;
+        let before = match self.identity.user(admin, id).await {
+            Ok(view) => Some(view),
+            Err(hocvuso_identity::IdentityError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
         let after = self.identity.update_user(admin, id, changes).await?;
         let what = Audited {
             action: "user.update",
@@ -89,7 +95,8 @@ impl Platform {
             subject_id: Some(id),
             unit_id: after.unit_id,
         };
-        self.audit(admin, what, Some(&before), Some(&after)).await?;
+        self.audit(admin, what, before.as_ref(), Some(&after))
+            .await?;
         Ok(after)
     }
 

@@ -9,9 +9,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use hocvuso_certification::dto::CredentialView;
 use hocvuso_certification::issue::Completion;
-use hocvuso_certification::{AchievementSpec, Competency, Holder};
+use hocvuso_certification::{AchievementSpec, Competency, Holder, IdentityCheck};
 use hocvuso_courses::dto::FrameworkView;
 use hocvuso_enrollment::enrol::CompletedCourse;
+use hocvuso_identity::IdentityEvidence;
 use hocvuso_kernel::Principal;
 use uuid::Uuid;
 
@@ -24,10 +25,14 @@ const RECONCILE_PAGE: u64 = 500;
 impl Platform {
     /// The holder as a record names them.
     async fn holder_of(&self, user: Uuid) -> JourneyResult<Holder> {
-        let (name, cccd) = self.identity.credential_subject(user).await?;
+        let (name, cccd, evidence) = self.identity.credential_subject(user).await?;
         Ok(Holder {
             name,
             national_id: cccd.map(|c| c.as_str().to_owned()),
+            identity_check: evidence.map(|e| match e {
+                IdentityEvidence::Vneid { assurance } => IdentityCheck::Vneid { assurance },
+                IdentityEvidence::WardRegister => IdentityCheck::WardRegister,
+            }),
         })
     }
 

@@ -36,10 +36,19 @@ pub async fn import(
         }
         other => CurriculumError::Failed(other.to_string()),
     })?;
-    let ids = courses
+    // A clashing code is a trainer's course: the shipped bank is not theirs.
+    let clashes = &course_report.clashes;
+    let ids: std::collections::HashMap<_, _> = courses
         .course_ids()
         .await
-        .map_err(|e| CurriculumError::Failed(e.to_string()))?;
+        .map_err(|e| CurriculumError::Failed(e.to_string()))?
+        .into_iter()
+        .filter(|(code, _)| !clashes.contains(code))
+        .collect();
+    let banks: Vec<_> = banks
+        .into_iter()
+        .filter(|bank| !clashes.contains(&bank.course_code))
+        .collect();
     let questions = assessment
         .import_banks(&banks, &ids)
         .await

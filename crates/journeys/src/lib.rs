@@ -37,6 +37,7 @@ pub mod mastery;
 pub mod plans;
 pub mod progress;
 pub mod quiz;
+pub mod signup;
 
 use std::sync::Arc;
 

@@ -91,6 +91,7 @@ async fn learner(platform: &Platform, phone: &str) -> Principal {
             full_name: "Nguyễn Thị Lan".into(),
             target_group: Some(TargetGroup::Citizen),
             preferred_language: None,
+            class_code: None,
         })
         .await
         .expect("registered");

@@ -26,6 +26,28 @@ pub enum KeyError {
     Invalid(String),
     #[error("the operating system's random generator failed: {0}")]
     Random(String),
+    #[error(
+        "key file {0} can be read by other users of this machine; restrict it with `chmod 600 {0}`"
+    )]
+    Exposed(String),
+}
+
+/// Reads a secret file, refusing one that others than its owner may read or write: a
+/// key anybody on the box can copy protects nothing.
+pub fn read_secret_file(path: &Path) -> Result<String, KeyError> {
+    let io = |source| KeyError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_err(io)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(KeyError::Exposed(path.display().to_string()));
+        }
+    }
+    std::fs::read_to_string(path).map_err(io)
 }
 
 /// A public key as published in a JWKS.
@@ -115,10 +137,7 @@ impl Ed25519Key {
     }
 
     pub fn load(path: &Path) -> Result<Self, KeyError> {
-        let pem = std::fs::read_to_string(path).map_err(|source| KeyError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let pem = read_secret_file(path)?;
         Self::from_pem(&pem, &path.display().to_string())
     }
 
@@ -205,6 +224,22 @@ mod tests {
             generated.save_new(&path).is_err(),
             "an existing key was overwritten"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_others_may_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("signing.pem");
+        Ed25519Key::generate()
+            .expect("key")
+            .save_new(&path)
+            .expect("saved");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        assert!(matches!(Ed25519Key::load(&path), Err(KeyError::Exposed(_))));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert!(Ed25519Key::load(&path).is_ok());
     }
 
     #[test]

@@ -15,14 +15,23 @@ pub struct Authenticated(pub Principal);
 
 impl FromRequest for Authenticated {
     type Error = actix_web::Error;
-    type Future = std::future::Ready<Result<Self, Self::Error>>;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(authenticate(req).map(Authenticated).map_err(Into::into))
+        let req = req.clone();
+        Box::pin(async move {
+            authenticate(&req)
+                .await
+                .map(Authenticated)
+                .map_err(Into::into)
+        })
     }
 }
 
-pub fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
+/// The caller of `req`: a valid access token of a session that has not ended (signed
+/// out, or its refresh token replayed — then its access tokens stop at once, not when
+/// they expire).
+pub async fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError(Problem::internal(&"application state missing")))?;
@@ -35,7 +44,15 @@ pub fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .ok_or_else(|| ApiError(Problem::unauthorized()))?;
-    Ok(state.identity.tokens().verify(token.trim())?)
+    let (principal, session) = state.identity.tokens().verify_session(token.trim())?;
+    if let Some(session) = session
+        && state.identity.session_ended(session).await?
+    {
+        return Err(ApiError(
+            hocvuso_identity::IdentityError::InvalidToken.into(),
+        ));
+    }
+    Ok(principal)
 }
 
 impl Authenticated {

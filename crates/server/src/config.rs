@@ -153,8 +153,15 @@ pub struct RateLimitSettings {
     pub verify_code_per_minute: u32,
     /// Questions to the assistant per minute per learner (a language model costs money).
     pub ask_per_minute: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_forwarded_for: bool,
+    /// Registrations with a class's sign-up code per minute per client address: a
+    /// hall's worth, while the code itself bounds how many get in.
+    pub class_signup_per_minute: u32,
+    /// Citizen IDs one account may type into its profile per hour.
+    pub cccd_changes_per_hour: u32,
+    /// The load balancers and proxies in front of Hocvuso (addresses or networks, e.g.
+    /// `10.0.0.0/8`). Only when the connection comes from one of them is the client
+    /// taken from `X-Forwarded-For`: the right-most hop that is not itself trusted.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for AuthSettings {
@@ -179,7 +186,9 @@ impl Default for RateLimitSettings {
             refresh_per_minute: 60,
             verify_code_per_minute: 600,
             ask_per_minute: 30,
-            trust_forwarded_for: false,
+            class_signup_per_minute: 240,
+            cccd_changes_per_hour: 10,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -198,6 +207,11 @@ pub struct HttpSettings {
     pub upload_limit: u64,
     /// Seconds to let requests in flight finish after SIGTERM.
     pub shutdown_timeout: u64,
+    /// Behind TLS: how long browsers must keep using HTTPS (`Strict-Transport-Security`
+    /// max-age, e.g. 31536000). Off when absent, since plain HTTP on a ward's box must
+    /// keep working.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hsts_max_age: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -294,6 +308,7 @@ impl Default for HttpSettings {
             json_limit: 1024 * 1024,
             upload_limit: 512 * 1024 * 1024,
             shutdown_timeout: 30,
+            hsts_max_age: None,
         }
     }
 }

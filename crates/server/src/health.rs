@@ -30,22 +30,26 @@ pub struct Readiness {
 #[derive(Serialize, ToSchema)]
 pub struct Check {
     ok: bool,
-    /// What is wrong, when not ok (never credentials).
+    /// `unavailable` when not ok. The cause (which may name hosts, paths or users) goes
+    /// to the server's log, not to whoever asks.
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    error: Option<&'static str>,
 }
 
-impl<E: std::fmt::Display> From<Result<(), E>> for Check {
-    fn from(result: Result<(), E>) -> Self {
+impl Check {
+    fn of<E: std::fmt::Display>(what: &'static str, result: Result<(), E>) -> Self {
         match result {
             Ok(()) => Check {
                 ok: true,
                 error: None,
             },
-            Err(e) => Check {
-                ok: false,
-                error: Some(e.to_string()),
-            },
+            Err(e) => {
+                tracing::warn!(dependency = what, cause = %e, "dependency unavailable");
+                Check {
+                    ok: false,
+                    error: Some("unavailable"),
+                }
+            }
         }
     }
 }
@@ -67,8 +71,8 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         } else {
             "not_ready"
         },
-        database: database.into(),
-        storage: storage.into(),
+        database: Check::of("database", database),
+        storage: Check::of("storage", storage),
     };
     if report.database.ok && report.storage.ok {
         HttpResponse::Ok().json(report)

@@ -23,8 +23,10 @@ pub mod rate_limit;
 pub mod reports;
 pub mod routes;
 pub mod secrets;
+mod startup_lock;
 pub mod state;
 pub mod telemetry;
+pub mod work_limits;
 
 use std::sync::Arc;
 
@@ -44,6 +46,7 @@ use sea_orm::DbErr;
 
 pub use config::Settings;
 use rate_limit::RateLimits;
+use startup_lock::StartupLock;
 pub use state::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -127,6 +130,9 @@ pub async fn open_blob_store(settings: &Settings) -> Result<Arc<dyn BlobStore>, 
 /// Everything `serve` needs before it binds: a migrated database and the blob store.
 pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let db = connect(&settings).await?;
+    let lock = StartupLock::acquire(&settings.database_url())
+        .await
+        .map_err(StartError::Database)?;
     migrate(&db).await?;
     let blobs = open_blob_store(&settings).await?;
     let identity = Identity::new(
@@ -184,6 +190,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             "curriculum imported"
         );
     }
+    lock.release().await.map_err(StartError::Database)?;
     // A server that died between a completion and its record left one without: issue
     // those now, and keep looking for those another node may leave.
     platform
@@ -194,6 +201,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     Ok(AppState {
         platform,
         rate_limits: RateLimits::new(&settings.rate_limits),
+        work_limits: work_limits::WorkLimits::default(),
         settings: Arc::new(settings),
     })
 }

@@ -68,6 +68,7 @@ pub async fn request_context(
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
+    secure_headers(&mut response);
 
     let route = response
         .request()
@@ -84,6 +85,45 @@ pub async fn request_context(
         }
     });
     Ok(response)
+}
+
+/// What every response says about how a browser may use it: never sniffed into another
+/// type, never framed, no referrer leaked (a verification link carries a record's code),
+/// and for HTML pages a content policy that allows nothing from elsewhere and no script
+/// but our own. Swagger UI (`/docs`) keeps its own inline script.
+fn secure_headers(response: &mut ServiceResponse<BoxBody>) {
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let docs = response.request().path().starts_with("/docs");
+    let policy = match (html, docs) {
+        (_, true) => "frame-ancestors 'none'",
+        (true, false) => {
+            "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        }
+        (false, false) => "default-src 'none'; frame-ancestors 'none'",
+    };
+    let hsts = response
+        .request()
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .and_then(|state| state.settings.http.hsts_max_age)
+        .and_then(|age| HeaderValue::from_str(&format!("max-age={age}")).ok());
+    let headers = response.headers_mut();
+    if let Some(hsts) = hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts);
+    }
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::CONTENT_SECURITY_POLICY, policy),
+    ] {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
 }
 
 /// Re-renders an error response as a problem in the client's language. Responses that

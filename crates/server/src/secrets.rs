@@ -98,7 +98,7 @@ pub fn certification(settings: &Settings) -> Result<CertificationConfig, StartEr
 fn read_or_create_secret(path: &Path) -> Result<String, StartError> {
     let io = |e: std::io::Error| StartError::Keys(format!("{}: {e}", path.display()));
     if path.exists() {
-        return std::fs::read_to_string(path).map_err(io);
+        return hocvuso_keys::read_secret_file(path).map_err(|e| StartError::Keys(e.to_string()));
     }
     let mut secret = [0u8; 32];
     hocvuso_keys::random_bytes(&mut secret).map_err(|e| StartError::Keys(e.to_string()))?;

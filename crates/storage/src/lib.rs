@@ -93,6 +93,13 @@ pub trait BlobStore: Send + Sync {
 
     async fn delete(&self, key: &BlobKey) -> Result<(), StorageError>;
 
+    /// Copies the blob `from` to `to` (a new key). Stores that can copy inside
+    /// themselves do so; the default streams it through.
+    async fn copy(&self, from: &BlobKey, to: &BlobKey) -> Result<(), StorageError> {
+        let read = self.get(from, None).await?;
+        self.put(to, read.body, u64::MAX).await.map(drop)
+    }
+
     /// Whether the store can be used now (for `/readyz`).
     async fn check(&self) -> Result<(), StorageError>;
 

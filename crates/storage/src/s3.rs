@@ -311,6 +311,24 @@ impl BlobStore for S3Store {
         })
     }
 
+    async fn copy(&self, from: &BlobKey, to: &BlobKey) -> Result<(), StorageError> {
+        // A single CopyObject handles up to 5 GB, far beyond any lesson's file.
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(format!("{}/{}", self.bucket, self.object_key(from)))
+            .key(self.object_key(to))
+            .send()
+            .await
+            .map_err(|e| match e.as_service_error() {
+                Some(service) if service.meta().code() == Some("NoSuchKey") => {
+                    StorageError::NotFound(from.to_string())
+                }
+                _ => unavailable(e),
+            })?;
+        Ok(())
+    }
+
     async fn delete(&self, key: &BlobKey) -> Result<(), StorageError> {
         self.client
             .delete_object()

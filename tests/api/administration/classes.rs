@@ -52,7 +52,7 @@ async fn a_trainer_runs_a_class_from_enrolment_to_attendance_and_progress() {
         id_of("Trần Minh Khoa"),
     );
     let keen = learner(&app, "0913000111", Some("citizen")).await;
-    join(&app, &keen, &tdp1, "HGD-08").await;
+    join(&app, &admin, &keen, &tdp1, "HGD-08").await;
     let undecided = learner(&app, "0913000112", None).await;
     json_of(
         call(

@@ -43,13 +43,13 @@ async fn completion_records_export_as_csv_xlsx_and_the_vneid_batch() {
         tdp2,
     } = populated_ward(&app).await;
     let citizen = learner(&app, "0913000095", Some("citizen")).await;
-    join(&app, &citizen, &tdp1, "HGD-01").await;
+    join(&app, &admin, &citizen, &tdp1, "HGD-01").await;
     complete_course(&app, &citizen, SCAMS).await;
     let pupil = learner(&app, "0913000096", Some("student")).await;
-    join(&app, &pupil, &tdp2, "HGD-03").await;
+    join(&app, &admin, &pupil, &tdp2, "HGD-03").await;
     complete_course(&app, &pupil, SCAMS).await;
     let revoked = learner(&app, "0913000097", Some("citizen")).await;
-    join(&app, &revoked, &tdp1, "HGD-02").await;
+    join(&app, &admin, &revoked, &tdp1, "HGD-02").await;
     complete_course(&app, &revoked, SCAMS).await;
     let revoked_id = revoke_first_record(&app, &admin, &revoked, "Sai thông tin").await;
 

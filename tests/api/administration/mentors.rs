@@ -79,7 +79,7 @@ async fn mentors_guide_mentees_and_the_ward_sees_who_falls_short() {
         .await;
     }
     let student = learner(&app, "0913000103", Some("citizen")).await;
-    join(&app, &student, &tdp1, "HGD-05").await;
+    join(&app, &admin, &student, &tdp1, "HGD-05").await;
     crate::assessment::enrol(&app, &student, SCAMS).await;
     let people = people_by_name(&app, &admin).await;
 
@@ -280,10 +280,10 @@ async fn households_with_nobody_certified_are_listed() {
         admin, tdp1, tdp2, ..
     } = populated_ward(&app).await;
     let certified = learner(&app, "0913000104", Some("citizen")).await;
-    join(&app, &certified, &tdp1, "HGD-01").await;
+    join(&app, &admin, &certified, &tdp1, "HGD-01").await;
     complete_course(&app, &certified, SCAMS).await;
     let enrolled = learner(&app, "0913000105", Some("citizen")).await;
-    join(&app, &enrolled, &tdp1, "HGD-05").await;
+    join(&app, &admin, &enrolled, &tdp1, "HGD-05").await;
 
     let list = json_of(
         call(

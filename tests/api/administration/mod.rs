@@ -9,6 +9,7 @@ mod imports;
 mod mentors;
 mod reports;
 mod scope;
+mod trust;
 
 use std::io::Cursor;
 
@@ -176,14 +177,37 @@ pub(super) async fn populated_ward(app: &TestApp) -> Ward {
     }
 }
 
-pub(super) async fn join(app: &TestApp, who: &Session, unit: &str, household: &str) {
-    json_of(
+/// `who` chooses their residential group `unit`, and the ward records their household.
+pub(super) async fn join(
+    app: &TestApp,
+    admin: &Session,
+    who: &Session,
+    unit: &str,
+    household: &str,
+) {
+    let joined = json_of(
         call(
             app,
             Method::PATCH,
             "/api/v1/me",
             who,
-            Some(json!({"unit_id": unit, "household": household})),
+            Some(json!({"unit_id": unit})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        joined["unit_id"], unit,
+        "a learner chooses their residential group once"
+    );
+    json_of(
+        call(
+            app,
+            Method::PATCH,
+            &format!("/api/v1/users/{}", who.user_id),
+            admin,
+            Some(json!({"household": household})),
         )
         .await,
         200,

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::*;
 use crate::assessment::SCAMS;
 use crate::certification::complete_course;
-use crate::support::{TestApp, expect_problem, learner};
+use crate::support::{TestApp, expect_problem, learner, national_admin};
 
 fn figures(row: &Value) -> [i64; 5] {
     [
@@ -33,13 +33,13 @@ async fn the_targets_and_households_reports_add_up_by_hand() {
     // Three learners join: one certified, one only enrolled (TDP1, citizens), and a pupil
     // in TDP2 who completes but whose record the ward then revokes.
     let certified = learner(&app, "0913000091", Some("citizen")).await;
-    join(&app, &certified, &tdp1, "HGD-01").await;
+    join(&app, &admin, &certified, &tdp1, "HGD-01").await;
     complete_course(&app, &certified, SCAMS).await;
     let enrolled = learner(&app, "0913000092", Some("citizen")).await;
-    join(&app, &enrolled, &tdp1, "HGD-05").await;
+    join(&app, &admin, &enrolled, &tdp1, "HGD-05").await;
     crate::assessment::enrol(&app, &enrolled, SCAMS).await;
     let revoked = learner(&app, "0913000093", Some("student")).await;
-    join(&app, &revoked, &tdp2, "HGD-03").await;
+    join(&app, &admin, &revoked, &tdp2, "HGD-03").await;
     complete_course(&app, &revoked, SCAMS).await;
     revoke_first_record(&app, &admin, &revoked, "Cấp nhầm người").await;
 
@@ -93,7 +93,7 @@ async fn the_targets_and_households_reports_add_up_by_hand() {
             &app,
             Method::PUT,
             "/api/v1/targets/2026/citizen",
-            &admin,
+            &national_admin(&app).await,
             Some(json!({"percent": 15})),
         )
         .await,
@@ -279,7 +279,7 @@ async fn the_targets_and_households_reports_add_up_by_hand() {
     // certified, the first certified learner's record is revoked, one more resident is
     // imported.
     let newcomer = learner(&app, "0913000098", Some("citizen")).await;
-    join(&app, &newcomer, &tdp1, "HGD-06").await;
+    join(&app, &admin, &newcomer, &tdp1, "HGD-06").await;
     complete_course(&app, &newcomer, SCAMS).await;
     revoke_first_record(&app, &admin, &certified, "Cấp lại sau").await;
     import_csv(

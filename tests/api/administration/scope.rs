@@ -155,6 +155,21 @@ async fn an_administrator_of_one_residential_group_sees_nothing_of_another() {
         "forbidden",
     )
     .await;
+    // Nor does the ward itself, though it is a root of its own tree: the targets are
+    // the country's.
+    expect_problem(
+        call(
+            &app,
+            Method::PUT,
+            "/api/v1/targets/2026/citizen",
+            &admin,
+            Some(json!({"percent": 10})),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
 
     // Another ward: its people are its own, and its administrator sees nothing of ours.
     let (other, other_ward) = ward_admin(&app, "canbo@binhan.vn", "Phường Bình An").await;

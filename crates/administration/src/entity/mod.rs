@@ -8,6 +8,7 @@ pub mod class;
 pub mod class_course;
 pub mod class_member;
 pub mod class_session;
+pub mod class_signup;
 pub mod import_rejection;
 pub mod mentorship;
 pub mod people_import;

@@ -12,6 +12,8 @@ pub struct Model {
     pub cooldown_minutes: i32,
     /// `highest` or `last`.
     pub grading: String,
+    /// `never`, `after_pass` or `after_last_attempt`.
+    pub reveal: String,
     pub updated_at: DateTimeUtc,
 }
 

@@ -463,6 +463,7 @@ async fn settings_default_until_a_trainer_sets_them() {
         max_attempts: 0,
         cooldown_minutes: 0,
         grading: Grading::Last,
+        reveal: crate::dto::RevealPolicy::Never,
     };
     assert_eq!(
         t.service

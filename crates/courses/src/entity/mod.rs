@@ -9,3 +9,4 @@ pub mod lesson;
 pub mod lesson_media;
 pub mod media_upload;
 pub mod proficiency_level;
+pub mod reserved_course_code;

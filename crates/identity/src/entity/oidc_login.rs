@@ -10,6 +10,11 @@ pub struct Model {
     pub nonce: String,
     pub pkce_verifier: String,
     pub expires_at: DateTimeUtc,
+    /// SHA-256 of the secret handed to the client that started the sign-in; finishing
+    /// needs it, so a sign-in started by one client cannot be finished by another.
+    pub binding_hash: Option<String>,
+    /// Set when a signed-in person links VNeID to their own account.
+    pub link_user_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

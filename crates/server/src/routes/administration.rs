@@ -21,6 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ValidJson, ValidQuery};
 use crate::reports::{Format, ReportParams, file_response, report_response};
 use crate::state::AppState;
+use crate::work_limits::Work;
 use hocvuso_journeys::administering::Upload;
 
 /// Largest resident list accepted in one upload (a 200,000-row CSV is about 25 MB).
@@ -193,7 +194,7 @@ async fn list_targets(
     Ok(web::Json(state.administration.targets().await?))
 }
 
-/// Sets a year's target for a group (administrators of a top-level unit; audited).
+/// Sets a year's target for a group: national administrators only (scoped to a unit of kind `nation`), since every province and ward reports against it; audited.
 #[utoipa::path(
     tag = "administration",
     security(("bearer" = [])),
@@ -243,6 +244,9 @@ async fn targets_report(
     params: web::Query<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let principal = caller.require(&[Role::Admin])?;
+    let _permit = state
+        .work_limits
+        .begin(Work::Report, Some(principal.user_id))?;
     let report = state
         .administration
         .targets_report(principal, &params.query())
@@ -279,6 +283,9 @@ async fn households_report(
     params: web::Query<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let principal = caller.require(&[Role::Admin])?;
+    let _permit = state
+        .work_limits
+        .begin(Work::Report, Some(principal.user_id))?;
     let report = state
         .administration
         .households_report(principal, &params.query())

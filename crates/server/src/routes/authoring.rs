@@ -37,7 +37,7 @@ async fn view(state: &AppState, id: Uuid) -> ApiResult<web::Json<AuthoredCourse>
     request_body = NewCourse,
     responses(
         (status = CREATED, body = AuthoredCourse),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "Invalid field, `course_code_taken`, `unknown_competency`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field code is `course_code_taken` or `course_code_reserved` (kept for the shipped curriculum); field competencies is `unknown_competency`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]

@@ -23,6 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ValidJson, ValidQuery};
 use crate::rate_limit::Limited;
 use crate::state::AppState;
+use crate::work_limits::Work;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(my_credentials)
@@ -87,6 +88,8 @@ async fn credential(
     responses(
         (status = OK, content_type = "application/pdf", body = Vec<u8>),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json", description = "`too_many_at_once`: two of your PDFs are being made; with `Retry-After`"),
+        (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json", description = "`server_busy`, with `Retry-After`"),
     )
 )]
 #[get("/credentials/{id}/certificate.pdf")]
@@ -96,10 +99,14 @@ async fn certificate_pdf(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let record = state.readable_record(&caller.0, *id).await?;
+    let permit = state.work_limits.begin(Work::Pdf, Some(caller.0.user_id))?;
     let certification = state.certification.clone();
-    let pdf = web::block(move || certification.certificate_pdf(&record))
-        .await
-        .map_err(|e| ApiError(Problem::internal(&e)))??;
+    let pdf = web::block(move || {
+        let _permit = permit;
+        certification.certificate_pdf(&record)
+    })
+    .await
+    .map_err(|e| ApiError(Problem::internal(&e)))??;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((
@@ -140,6 +147,7 @@ async fn verify_code(
     responses(
         (status = OK, body = Verification, description = "`status`: valid, revoked, expired, not_found or bad_signature"),
         (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`malformed_token`"),
+        (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json", description = "`server_busy`, with `Retry-After`"),
     )
 )]
 #[post("/verify")]
@@ -147,6 +155,7 @@ async fn verify_token(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<VerifyRequest>,
 ) -> ApiResult<HttpResponse> {
+    let _permit = state.work_limits.begin(Work::Verify, None)?;
     let verified = state.certification.verify_token(&body.token).await?;
     Ok(HttpResponse::Ok()
         .content_type(ContentType::json())
@@ -364,6 +373,8 @@ struct ZipQuery {
         (status = OK, content_type = "application/zip", body = Vec<u8>),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "unknown course"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json", description = "`too_many_at_once`: your previous ZIP is still being made; with `Retry-After`"),
+        (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json", description = "`server_busy`, with `Retry-After`"),
     )
 )]
 #[get("/certificates.zip")]
@@ -377,7 +388,10 @@ async fn certificates_zip(
         issued_from: query.from.map(super::start_of),
         issued_to: query.to.map(super::start_of),
     };
-    let body = super::chunked_body(state.certificates_zip(&caller.0, request).await?);
+    let permit = state
+        .work_limits
+        .begin(Work::CertificatesZip, Some(caller.0.user_id))?;
+    let body = super::chunked_body(state.certificates_zip(&caller.0, request).await?, permit);
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((

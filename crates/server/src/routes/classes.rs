@@ -18,12 +18,14 @@ use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::extract::ValidJson;
 use crate::state::AppState;
+use hocvuso_administration::signups::{OpenSignupsRequest, SignupWindow};
 use hocvuso_journeys::enrolment::ClassProgress;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(create_class)
         .service(list_classes)
         .service(get_class)
+        .service(open_signups)
         .service(add_members)
         .service(remove_member)
         .service(enrol_class)
@@ -90,6 +92,33 @@ async fn get_class(
 ) -> ApiResult<web::Json<ClassView>> {
     let who = caller.require(MANAGERS)?;
     Ok(web::Json(state.administration.class(who, *id).await?))
+}
+
+/// Opens a sign-up window for the class: a code, valid `hours`, with which up to
+/// `max_signups` people register (`class_code` at `/auth/register`) straight into the
+/// class and its unit — a whole hall on one Wi-Fi, past the per-address limit.
+#[utoipa::path(
+    tag = "classes",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = OpenSignupsRequest,
+    responses(
+        (status = CREATED, body = SignupWindow),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field hours is `signup_hours`; field max_signups is `signup_count`"),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[post("/classes/{id}/signups")]
+async fn open_signups(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<OpenSignupsRequest>,
+) -> ApiResult<HttpResponse> {
+    let who = caller.require(MANAGERS)?;
+    let window = state.open_signups(who, *id, body).await?;
+    Ok(HttpResponse::Created().json(window))
 }
 
 /// Adds people of the class's unit (or below it), up to 1,000 at once; each gets its

@@ -18,6 +18,7 @@ use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::extract::ValidQuery;
 use crate::state::AppState;
+use crate::work_limits::Work;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(export_completions);
@@ -95,10 +96,13 @@ async fn export_completions(
         ExportFileFormat::Xlsx => (ExportFormat::Xlsx, FileFormat::XLSX_MIME, "xlsx"),
         ExportFileFormat::Jsonl => (ExportFormat::Jsonl, "application/x-ndjson", "jsonl"),
     };
+    let permit = state
+        .work_limits
+        .begin(Work::Report, Some(caller.0.user_id))?;
     let chunks = state
         .export_completions(&caller.0, params.course.as_deref(), query, format)
         .await?;
-    let body = super::chunked_body(chunks);
+    let body = super::chunked_body(chunks, permit);
     Ok(HttpResponse::Ok()
         .content_type(mime)
         .insert_header((

@@ -29,6 +29,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(oidc_callback)
         .service(me)
         .service(update_me)
+        .service(start_vneid_link)
+        .service(unit_requests)
         .service(list_units)
         .service(create_unit)
         .service(list_users)
@@ -37,7 +39,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_user);
 }
 
-/// A learner creates an account with a phone number or an email, and is signed in.
+/// A learner creates an account with a phone number or an email, and is signed in; with
+/// a class's sign-up code (`class_code`), into that class and its unit.
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
@@ -45,7 +48,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         (status = CREATED, body = TokenResponse),
         (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "Invalid field, weak password (`password_too_short`, …)"),
         (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json", description = "`phone_taken` or `email_taken`"),
-        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json", description = "`rate_limited`: per client address (with a class code, a higher limit on guessing codes)"),
     )
 )]
 #[post("/auth/register")]
@@ -54,8 +57,13 @@ async fn register(
     req: HttpRequest,
     ValidJson(body): ValidJson<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
-    state.rate_limits.check(Limited::Register, &req)?;
-    let session = state.identity.register(body).await?;
+    // With a class's code the code bounds the sign-ups; guesses are limited apart.
+    let limit = match body.class_code {
+        Some(_) => Limited::ClassSignup,
+        None => Limited::Register,
+    };
+    state.rate_limits.check(limit, &req)?;
+    let session = state.register(body).await?;
     Ok(HttpResponse::Created().json(session))
 }
 
@@ -153,16 +161,21 @@ async fn oidc_start(
     ))
 }
 
-/// Finishes sign-in with VNeID: the `code` and `state` the provider returned. Creates the
-/// learner, or links the account with the same citizen ID, and marks it identity-verified.
+/// Finishes sign-in with VNeID: the `code` and `state` the provider returned, and the
+/// `binding` the start gave this client. Signs in the account linked to this VNeID
+/// identity, or the one a signed-in person asked to link, or a learner account with no
+/// password whose citizen ID came from the ward's list; otherwise creates the learner.
+/// Marks it identity-verified.
 #[utoipa::path(
     tag = "auth",
     request_body = OidcCallback,
     responses(
         (status = OK, body = TokenResponse),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field state is `oidc_state_invalid`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field state is `oidc_state_invalid`; field binding is `oidc_binding_mismatch`"),
         (status = UNAUTHORIZED, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_sign_in_failed`"),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json", description = "`assurance_too_low`: the VNeID account's identification level is below the configured minimum"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_not_configured`"),
+        (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json", description = "`vneid_link_required`: the citizen ID belongs to an account with a password, which must link VNeID itself; `vneid_already_linked`"),
         (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -190,15 +203,20 @@ async fn me(state: web::Data<AppState>, caller: Authenticated) -> ApiResult<web:
     Ok(web::Json(state.identity.me(&caller.0).await?))
 }
 
-/// Updates the caller's profile; a citizen ID is checked against date of birth and sex.
+/// Updates the caller's profile. A citizen ID is checked against date of birth and sex
+/// and kept as the owner's claim (`cccd_source: self`) until an administrator confirms it;
+/// a learner with no unit chooses their residential group once, any other unit becomes a
+/// request (`requested_unit_id`); the household is the ward's to set;
+/// the target group is declared once; name, birth date, sex and citizen ID from VNeID or
+/// the ward's list are locked.
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
     request_body = UpdateProfileRequest,
     responses(
         (status = OK, body = UserView),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "Invalid field; for the citizen ID one of `cccd_format`, `cccd_province`, `cccd_sex_mismatch`, `cccd_birth_year_mismatch`, `cccd_birth_year_in_future`"),
-        (status = CONFLICT, body = ProblemBody, content_type = "application/problem+json", description = "`cccd_taken`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field cccd is `cccd_format`, `cccd_province`, `cccd_sex_mismatch`, `cccd_birth_year_mismatch`, `cccd_birth_year_in_future` or `identity_locked`; field household is `assigned_by_ward`; field target_group is `target_group_locked` or `target_group_needs_unit`"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json", description = "`rate_limited`: too many citizen IDs typed this hour"),
     )
 )]
 #[patch("/me")]
@@ -207,7 +225,56 @@ async fn update_me(
     caller: Authenticated,
     ValidJson(body): ValidJson<UpdateProfileRequest>,
 ) -> ApiResult<web::Json<UserView>> {
+    if body.cccd.is_some() {
+        state.rate_limits.check_cccd(caller.0.user_id)?;
+    }
     Ok(web::Json(state.identity.update_me(&caller.0, body).await?))
+}
+
+/// Starts linking VNeID to the caller's own account (for someone whose citizen ID sits in
+/// an account with a password, which a VNeID sign-in does not enter by itself). Finish it
+/// at `/auth/oidc/callback` like a sign-in.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    params(OidcStartQuery),
+    responses(
+        (status = OK, body = OidcStart),
+        (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "`oidc_not_configured`"),
+        (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json", description = "`identity_provider_unavailable`"),
+    )
+)]
+#[post("/me/vneid-link")]
+async fn start_vneid_link(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    ValidQuery(query): ValidQuery<OidcStartQuery>,
+) -> ApiResult<web::Json<OidcStart>> {
+    Ok(web::Json(
+        state
+            .identity
+            .start_oidc_link(&caller.0, query.login_hint.as_deref())
+            .await?,
+    ))
+}
+
+/// People who asked to join a unit in the administrator's scope; place one with
+/// `PATCH /users/{id}` and `unit_id` alone.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    responses(
+        (status = OK, body = Vec<UserView>),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/unit-requests")]
+async fn unit_requests(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> ApiResult<web::Json<Vec<UserView>>> {
+    let admin = caller.require(&[Role::Admin])?;
+    Ok(web::Json(state.identity.unit_requests(admin).await?))
 }
 
 /// The units the administrator administers (and all below them).
@@ -312,7 +379,7 @@ async fn create_user(
     Ok(HttpResponse::Created().json(user))
 }
 
-/// One person: themselves, a learner for a trainer (citizen ID masked), anyone in scope for an administrator.
+/// One person: themselves, anyone in scope for an administrator, a member of a class they run for a trainer (without contacts, citizen ID, birth date, household or disability).
 #[utoipa::path(
     tag = "administration",
     security(("bearer" = [])),
@@ -328,9 +395,7 @@ async fn get_user(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<UserView>> {
-    Ok(web::Json(
-        state.identity.user(&caller.0, id.into_inner()).await?,
-    ))
+    Ok(web::Json(state.person(&caller.0, id.into_inner()).await?))
 }
 
 /// An administrator corrects the profile of someone in their scope.

@@ -122,7 +122,9 @@ async fn visible_media(
 ) -> ApiResult<(lesson_media::Model, course::Model)> {
     let (media, course) = state.courses.media_course(id).await?;
     if course.status != "published" {
-        let principal = authenticate(req).map_err(|_| ApiError(Problem::not_found()))?;
+        let principal = authenticate(req)
+            .await
+            .map_err(|_| ApiError(Problem::not_found()))?;
         if !state.may_edit_course(&principal, course.owner_id).await? {
             return Err(ApiError(Problem::not_found()));
         }

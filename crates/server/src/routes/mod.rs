@@ -21,12 +21,16 @@ use futures_util::Stream;
 use tokio::sync::mpsc;
 
 /// A response body fed by a domain's bounded channel of chunks: the producer waits
-/// while the client reads slowly, which keeps memory flat.
+/// while the client reads slowly, which keeps memory flat. It holds `permit` until the
+/// last chunk is sent (or the client goes away): streamed work runs while it streams.
 pub(crate) fn chunked_body(
     chunks: mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
+    permit: crate::work_limits::Permit,
 ) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
-    futures_util::stream::unfold(chunks, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk.map(Bytes::from), rx))
+    futures_util::stream::unfold((chunks, permit), |(mut rx, permit)| async move {
+        rx.recv()
+            .await
+            .map(|chunk| (chunk.map(Bytes::from), (rx, permit)))
     })
 }
 
