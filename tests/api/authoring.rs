@@ -338,3 +338,100 @@ async fn the_shipped_curriculums_codes_are_kept_and_a_clash_never_stops_a_start(
     assert_eq!(report.courses.clashes, vec!["cho-so-4t".to_owned()]);
     assert_eq!(report.courses.unchanged, 9, "the rest imports");
 }
+
+#[tokio::test]
+async fn a_course_with_a_quiz_is_published_only_with_three_draws_worth_of_questions() {
+    let app = TestApp::spawn_with(|s| s.content.import_on_start = true).await;
+    let (admin, ward) = ward_admin(&app, "canbo@phuong1.vn", "Phường 1").await;
+    let author = trainer(&app, &admin, &ward, "gv@phuong1.vn").await;
+    let token = Some(author.access_token.as_str());
+    let course: Value = send(
+        &app,
+        Method::POST,
+        "/api/v1/authoring/courses",
+        token,
+        Some(&course_body("zalo-an-toan")),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let base = format!(
+        "/api/v1/authoring/courses/{}",
+        course["id"].as_str().expect("id")
+    );
+    let module: Value = send(
+        &app,
+        Method::POST,
+        &format!("{base}/modules"),
+        token,
+        Some(&json!({"code": "co-ban", "title": "Cơ bản"})),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let module = module["modules"][0]["id"].as_str().expect("module");
+    let lesson = send(
+        &app,
+        Method::POST,
+        &format!("{base}/modules/{module}/lessons"),
+        token,
+        Some(&lesson_body(
+            "01-goi-dien",
+            "## Gọi điện\n\nBấm vào biểu tượng điện thoại.",
+        )),
+    )
+    .await;
+    assert_eq!(lesson.status(), 201);
+    // Two questions an attempt: six in the bank at least.
+    let settings = send(
+        &app,
+        Method::PUT,
+        &format!("{base}/quiz"),
+        token,
+        Some(
+            &json!({"question_count": 2, "time_limit_minutes": 10, "max_attempts": 3,
+                     "cooldown_minutes": 0, "grading": "highest"}),
+        ),
+    )
+    .await;
+    assert_eq!(settings.status(), 200);
+    let add = |n: u32| {
+        let (app, base) = (&app, base.clone());
+        async move {
+            send(
+                app,
+                Method::POST,
+                &format!("{base}/questions"),
+                token,
+                Some(&json!({
+                    "code": format!("q{n}"), "competency": "2.1", "level": 1, "type": "true_false",
+                    "prompt": format!("Câu {n}: Zalo gọi được video?"), "answer_bool": true,
+                    "explanation": "Zalo gọi được cả thoại và video."
+                })),
+            )
+            .await
+            .status()
+        }
+    };
+    for n in 0..5 {
+        assert_eq!(add(n).await, 201);
+    }
+    let publish = format!("{base}/publish");
+    let short = expect_problem(
+        send(&app, Method::POST, &publish, token, None).await,
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(short["errors"][0]["field"], "questions");
+    assert_eq!(short["errors"][0]["code"], "bank_too_small");
+    assert_eq!(add(5).await, 201);
+    assert_eq!(
+        send(&app, Method::POST, &publish, token, None)
+            .await
+            .status(),
+        200
+    );
+}

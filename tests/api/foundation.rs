@@ -155,6 +155,36 @@ async fn metrics_count_requests_per_route_template() {
 }
 
 #[tokio::test]
+async fn metrics_with_a_token_answer_only_their_scraper() {
+    let app = TestApp::spawn_with(|s| s.http.metrics_token = Some("scraper-secret".into())).await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    expect_problem(app.get("/metrics").await, 404, "not_found").await;
+    let wrong = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("guess")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(wrong.status(), 404);
+    let scraper = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("scraper-secret")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(scraper.status(), 200);
+    assert!(
+        scraper
+            .text()
+            .await
+            .expect("text")
+            .contains("hocvuso_http_requests_total")
+    );
+}
+
+#[tokio::test]
 async fn docs_and_the_spec_are_served() {
     let app = TestApp::spawn().await;
     let ui = app.get("/docs/").await;

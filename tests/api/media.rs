@@ -118,6 +118,11 @@ async fn uploads_are_typed_by_content_and_served_by_range() {
     )
     .await;
     assert_eq!(preview.status(), 200);
+    assert_eq!(
+        preview.headers()["cache-control"],
+        "private, no-store",
+        "no shared cache keeps a draft's file"
+    );
 
     // A lesson whose content is its image is complete, but not accessible without alt text.
     let publish = format!("/api/v1/authoring/courses/{}/publish", draft.course_id);
@@ -148,6 +153,7 @@ async fn uploads_are_typed_by_content_and_served_by_range() {
 
     let whole = app.get(&url).await;
     assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["cache-control"], "public, max-age=86400");
     assert_eq!(whole.headers()["accept-ranges"], "bytes");
     assert_eq!(whole.headers()["content-type"], "image/png");
     assert_eq!(whole.bytes().await.expect("bytes").to_vec(), image);

@@ -235,3 +235,26 @@ async fn rate_limits_hold_under_a_burst() {
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn a_client_cannot_escape_the_limit_by_naming_another_address() {
+    let app = TestApp::spawn_with(|s| s.rate_limits.register_per_minute = 5).await;
+    // No trusted proxy is configured: X-Forwarded-For is the client's own say-so.
+    let attempts = (0..12).map(|n| {
+        app.client
+            .post(app.url("/api/v1/auth/register"))
+            .header("X-Forwarded-For", format!("198.51.100.{n}"))
+            .json(&json!({"phone": format!("09150000{n:02}"), "password": "Học vụ số 2025!", "full_name": "Khách"}))
+            .send()
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.expect("sent").status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        5,
+        "{statuses:?}"
+    );
+}

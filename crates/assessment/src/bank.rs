@@ -102,6 +102,47 @@ impl Assessment {
         query.all(&self.db).await?.iter().map(to_detail).collect()
     }
 
+    /// Refuses to let a course with a final quiz be published while its active bank has
+    /// fewer than three times the questions one attempt draws: a small bank's answer
+    /// list is the quiz. A course without questions has no quiz to protect.
+    pub async fn check_bank_for_publishing(&self, course_id: Uuid) -> Result<(), AssessmentError> {
+        let have = self.course_pool(course_id).await?.len();
+        if have == 0 {
+            return Ok(());
+        }
+        let need = self.bank_needed(course_id).await?;
+        if have < need {
+            return Err(AssessmentError::BankTooSmall { have, need });
+        }
+        Ok(())
+    }
+
+    /// How many active questions a course's bank needs: three times its draw.
+    pub async fn bank_needed(&self, course_id: Uuid) -> Result<usize, AssessmentError> {
+        let drawn = self.stored_settings(course_id).await?.question_count;
+        Ok(usize::try_from(drawn)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(3))
+    }
+
+    /// The courses (of `course_ids`, by code) whose bank is below [`Self::bank_needed`],
+    /// with how many questions they have and need: reported by the curriculum import.
+    pub async fn short_banks(
+        &self,
+        course_ids: &std::collections::HashMap<String, Uuid>,
+    ) -> Result<Vec<(String, usize, usize)>, AssessmentError> {
+        let mut short = Vec::new();
+        for (code, id) in course_ids {
+            let have = self.course_pool(*id).await?.len();
+            let need = self.bank_needed(*id).await?;
+            if have > 0 && have < need {
+                short.push((code.clone(), have, need));
+            }
+        }
+        short.sort();
+        Ok(short)
+    }
+
     /// Whether the course has a final quiz: any question in its active bank.
     pub async fn has_final_quiz(&self, course_id: Uuid) -> Result<bool, AssessmentError> {
         Ok(!self.course_pool(course_id).await?.is_empty())

@@ -72,6 +72,8 @@ hocvuso_kernel::error_codes! {
             AcceptedNotAllowed = "accepted_not_allowed",
             AcceptedRequired = "accepted_required",
             EmptyAccepted = "empty_accepted",
+            /// `questions` (`bank.rs`): fewer than three times the questions drawn.
+            BankTooSmall = "bank_too_small",
         }
     }
 }
@@ -117,6 +119,8 @@ pub enum AssessmentError {
     AnswerDuplicated { index: usize },
     #[error("answer {index} is malformed: {code}")]
     AnswerMalformed { index: usize, code: &'static str },
+    #[error("the bank has {have} questions; publishing needs {need}")]
+    BankTooSmall { have: usize, need: usize },
     #[error("stored data unreadable: {0}")]
     Corrupt(String),
     #[error("no random numbers: {0}")]
@@ -140,6 +144,18 @@ impl From<AssessmentError> for Problem {
                     })
                     .collect(),
             ),
+            AssessmentError::BankTooSmall { have, need } => invalid_input(vec![FieldError {
+                field: "questions".into(),
+                code: Code::BankTooSmall.as_str().into(),
+                message: Message::new(
+                    format!(
+                        "Ngân hàng câu hỏi có {have} câu; cần ít nhất {need} câu (gấp ba số câu mỗi lần kiểm tra) để đáp án khó đoán."
+                    ),
+                    format!(
+                        "The bank has {have} questions; it needs at least {need} (three times the questions drawn) so that answers are hard to pass around."
+                    ),
+                ),
+            }]),
             AssessmentError::QuestionCodeTaken(_) => Problem::new(
                 409,
                 Code::QuestionCodeTaken,

@@ -3,11 +3,24 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+/// Where a lesson's own files are served; the only place its images may come from.
+const OWN_MEDIA: &str = "/api/v1/media/";
+
+/// Lesson HTML keeps what lessons need and nothing a page could be turned against its
+/// reader with: links only to `https` (or relative), images only from the lesson's own
+/// media — a remote image would tell a stranger who reads which lesson, when, from where.
 pub fn to_safe_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
-    ammonia::clean(&unsafe_html)
+    ammonia::Builder::default()
+        .url_schemes(std::collections::HashSet::from(["https"]))
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("img", "src") if !value.starts_with(OWN_MEDIA) => None,
+            _ => Some(value.into()),
+        })
+        .clean(&unsafe_html)
+        .to_string()
 }
 
 /// A part of a lesson under one heading (the part before the first heading has none).
@@ -121,6 +134,22 @@ pub fn plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_are_https_and_images_only_our_own() {
+        let html = to_safe_html(
+            "[a](https://dichvucong.gov.vn) [b](http://evil.example) [c](javascript:alert(1)) \
+             [d](ftp://x.example)\n\n![ok](/api/v1/media/0193/file) ![tracker](https://evil.example/p.gif)",
+        );
+        assert!(
+            html.contains(r#"href="https://dichvucong.gov.vn""#),
+            "{html}"
+        );
+        for gone in ["http://evil", "javascript:", "ftp://", "evil.example/p.gif"] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+        assert!(html.contains(r#"src="/api/v1/media/0193/file""#), "{html}");
+    }
 
     #[test]
     fn renders_and_strips_scripts() {

@@ -20,6 +20,9 @@ pub enum CurriculumError {
 pub struct CurriculumReport {
     pub courses: ImportReport,
     pub questions: BankImportReport,
+    /// Courses whose bank has fewer than three draws' worth of questions: (code, have,
+    /// need). Still served; trainers' courses could not be published so.
+    pub short_banks: Vec<(String, usize, usize)>,
 }
 
 pub async fn import(
@@ -53,9 +56,19 @@ pub async fn import(
         .import_banks(&banks, &ids)
         .await
         .map_err(|e| CurriculumError::Failed(e.to_string()))?;
+    // Shipped courses are served with whatever bank they have; the report says which
+    // are too small to publish as a trainer's course would have to be.
+    let short_banks = assessment
+        .short_banks(&ids)
+        .await
+        .map_err(|e| CurriculumError::Failed(e.to_string()))?;
+    for (code, have, need) in &short_banks {
+        tracing::warn!(course = %code, have, need, "a shipped course's question bank is smaller than three draws");
+    }
     Ok(CurriculumReport {
         courses: course_report,
         questions,
+        short_banks,
     })
 }
 

@@ -36,6 +36,7 @@ pub mod learner;
 pub mod mastery;
 pub mod plans;
 pub mod progress;
+pub mod publishing;
 pub mod quiz;
 pub mod signup;
 

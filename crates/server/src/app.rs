@@ -11,7 +11,7 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::{json_error, no_route, path_error, query_error};
-use crate::middleware::{REQUEST_ID, request_context};
+use crate::middleware::{REQUEST_ID, guard_metrics, request_context};
 use crate::state::AppState;
 use crate::{StartError, health, openapi, routes};
 
@@ -97,6 +97,7 @@ pub fn bind(state: AppState) -> Result<(actix_web::dev::Server, SocketAddr), Sta
             .wrap(cors(&http.cors_origins))
             .wrap(from_fn(request_context))
             .wrap(metrics.clone())
+            .wrap(from_fn(guard_metrics))
             .into_utoipa_app()
             .configure(routes)
             .into_app()

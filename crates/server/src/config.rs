@@ -212,6 +212,11 @@ pub struct HttpSettings {
     /// keep working.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hsts_max_age: Option<u64>,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>` (the scraper's):
+    /// request counts per route say more than a stranger should know. Better given as
+    /// `HOCVUSO_HTTP__METRICS_TOKEN`.
+    #[serde(skip_serializing)]
+    pub metrics_token: Option<secrecy::SecretString>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -309,6 +314,7 @@ impl Default for HttpSettings {
             upload_limit: 512 * 1024 * 1024,
             shutdown_timeout: 30,
             hsts_max_age: None,
+            metrics_token: None,
         }
     }
 }

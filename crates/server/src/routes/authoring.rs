@@ -195,14 +195,16 @@ async fn reorder(
     view(&state, *id).await
 }
 
-/// Publishes the course once complete (it has lessons, and every lesson has content).
+/// Publishes the course once complete (it has lessons, and every lesson has content) and,
+/// when it has a final quiz, once its bank holds three times the questions one attempt
+/// draws.
 #[utoipa::path(
     tag = "authoring",
     security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses(
         (status = OK, body = AuthoredCourse),
-        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field lessons is `course_empty`, `lesson_incomplete` or `lesson_inaccessible`"),
+        (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field lessons is `course_empty`, `lesson_incomplete` or `lesson_inaccessible`; field questions is `bank_too_small`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -212,8 +214,7 @@ async fn publish(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AuthoredCourse>> {
-    let found = state.editable_course(&caller.0, *id).await?;
-    let published = state.courses.publish(found).await?;
+    let published = state.publish_course(&caller.0, *id).await?;
     Ok(web::Json(state.courses.authored_view(published).await?))
 }
 

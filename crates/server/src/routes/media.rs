@@ -257,7 +257,7 @@ async fn download(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let (media, _) = visible_media(&state, &req, *id).await?;
+    let (media, course) = visible_media(&state, &req, *id).await?;
     let size = u64::try_from(media.size).unwrap_or_default();
     let range = match req.get_header::<header::Range>() {
         Some(header::Range::Bytes(specs)) if specs.len() == 1 => {
@@ -300,7 +300,15 @@ async fn download(
         .insert_header(header::ETag(header::EntityTag::new_strong(
             media.sha256.clone(),
         )))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        // A draft's files are its editors' alone: no shared cache keeps them.
+        .insert_header((
+            header::CACHE_CONTROL,
+            if course.status == "published" {
+                "public, max-age=86400"
+            } else {
+                "private, no-store"
+            },
+        ))
         // Media is already compressed; compressing again would also break byte ranges.
         .insert_header(ContentEncoding::Identity)
         .no_chunking(read.range.end - read.range.start);
