@@ -3,7 +3,10 @@
 # under target/) runs against the real server binary on a fresh embedded database,
 # once signed in as each role (a learner, a trainer, an administrator, in that order,
 # against the same server), with a bounded number of examples per operation and a fixed
-# seed; each run takes about a minute on 2 cores. Fails on any 5xx, undocumented status
+# seed, one worker (with two, CPython 3.11's ast.parse, which hypothesis calls to describe
+# filters, fails now and then with "AST constructor recursion depth mismatch" — a bug of
+# the interpreter in threads, not of the server); each run takes under a minute on 2 cores.
+# Fails on any 5xx, undocumented status
 # code or content type, or a response that does not match its schema, in any run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,7 +61,7 @@ fuzz() {
   time "$venv/bin/st" run "$base/api-docs/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-    --phases examples,coverage,fuzzing --max-examples 10 --seed 1 --workers 2 \
+    --phases examples,coverage,fuzzing --max-examples 10 --seed 1 --workers 1 \
     --report-dir "$work/report-$role" || rc=$?
   timings+=("$role: $((SECONDS - start)) s, $([ "$rc" = 0 ] && echo passed || echo "failed ($rc)")")
   [ "$rc" = 0 ] || failed+=("$role")

@@ -13,8 +13,8 @@ use sea_orm::{
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{QuestionDetail, QuestionDraft, QuestionType};
-use crate::entity::question;
+use crate::dto::{QuestionDetail, QuestionDraft, QuestionExposure, QuestionType};
+use crate::entity::{attempt_answer, question};
 use crate::{Assessment, AssessmentError, rules};
 
 pub(crate) const ORIGIN_CONTENT: &str = "content";
@@ -141,6 +141,52 @@ impl Assessment {
         }
         short.sort();
         Ok(short)
+    }
+
+    /// Every question of a course (retired too) with how often finished attempts drew
+    /// it and how often it was answered right, most drawn first.
+    pub async fn exposure(
+        &self,
+        course_id: Uuid,
+    ) -> Result<Vec<QuestionExposure>, AssessmentError> {
+        use sea_orm::QuerySelect;
+        let bank = question::Entity::find()
+            .filter(question::Column::CourseId.eq(course_id))
+            .all(&self.db)
+            .await?;
+        let ids: Vec<Uuid> = bank.iter().map(|q| q.id).collect();
+        let counts: std::collections::HashMap<Uuid, (i64, i64)> = attempt_answer::Entity::find()
+            .select_only()
+            .column(attempt_answer::Column::QuestionId)
+            .column_as(Expr::cust("COUNT(*)"), "drawn")
+            .column_as(
+                Expr::cust("SUM(CASE WHEN correct THEN 1 ELSE 0 END)"),
+                "answered_right",
+            )
+            .filter(attempt_answer::Column::QuestionId.is_in(ids))
+            .group_by(attempt_answer::Column::QuestionId)
+            .into_tuple::<(Uuid, i64, i64)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(id, drawn, right)| (id, (drawn, right)))
+            .collect();
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let mut exposure: Vec<QuestionExposure> = bank
+            .into_iter()
+            .map(|q| {
+                let (drawn, right) = counts.get(&q.id).copied().unwrap_or((0, 0));
+                QuestionExposure {
+                    question_id: q.id,
+                    code: q.code,
+                    drawn: count(drawn),
+                    answered_right: count(right),
+                    retired: q.retired_at.is_some(),
+                }
+            })
+            .collect();
+        exposure.sort_by(|a, b| b.drawn.cmp(&a.drawn).then_with(|| a.code.cmp(&b.code)));
+        Ok(exposure)
     }
 
     /// Whether the course has a final quiz: any question in its active bank.

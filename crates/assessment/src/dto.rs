@@ -105,6 +105,20 @@ pub struct QuestionDraft {
     pub explanation: String,
 }
 
+/// How a question has fared in finished final-quiz attempts: a question everyone gets
+/// right says little, and one drawn far more than the others is the first on any
+/// circulating answer list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct QuestionExposure {
+    pub question_id: Uuid,
+    pub code: String,
+    /// Finished attempts that drew it.
+    pub drawn: u64,
+    /// Of those, how many answered it right.
+    pub answered_right: u64,
+    pub retired: bool,
+}
+
 /// A stored question with its answer key (trainers only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct QuestionDetail {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use hocvuso_assessment::dto::{
     AttemptResult, AttemptView, CompetencyMastery, CourseResult, PlacementResult, QuestionDetail,
-    QuestionDraft, QuizSettings, QuizSettingsUpdate, ReplayReport, Submission,
+    QuestionDraft, QuestionExposure, QuizSettings, QuizSettingsUpdate, ReplayReport, Submission,
 };
 use hocvuso_kernel::Problem;
 use hocvuso_kernel::problem::ProblemBody;
@@ -27,6 +27,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(submit_placement)
         .service(competencies)
         .service(questions)
+        .service(question_exposure)
         .service(add_question)
         .service(edit_question)
         .service(retire_question)
@@ -213,6 +214,27 @@ async fn questions(
             .questions(course.id, include_retired)
             .await?,
     ))
+}
+
+/// How each question of a course's bank has fared in finished attempts (drawn, answered
+/// right), most drawn first (its authors only).
+#[utoipa::path(
+    tag = "authoring",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = OK, body = Vec<QuestionExposure>),
+        (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+#[get("/authoring/courses/{id}/questions/exposure")]
+async fn question_exposure(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Vec<QuestionExposure>>> {
+    let course = state.editable_course(&caller.0, *id).await?;
+    Ok(web::Json(state.assessment.exposure(course.id).await?))
 }
 
 /// Adds a question to a course's bank (single or multiple choice, true/false,
