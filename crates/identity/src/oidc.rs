@@ -532,6 +532,7 @@ impl Identity {
             }
         };
         // What the national provider verified wins over what was typed in.
+        let owner = account.id;
         let mut active = account.into_active_model();
         if let Some(name) = &person.full_name {
             active.full_name = Set(name.clone());
@@ -542,7 +543,7 @@ impl Identity {
         if let Some(sex) = person.sex {
             active.sex = Set(Some(sex.as_str().to_owned()));
         }
-        active.cccd_encrypted = Set(Some(self.vault.encrypt(&person.cccd)?));
+        active.cccd_encrypted = Set(Some(self.vault.encrypt(&person.cccd, owner)?));
         active.cccd_hash = Set(Some(cccd_hash));
         active.cccd_source = Set(Some(CccdSource::Vneid.as_str().to_owned()));
         active.identity_verified = Set(true);

@@ -26,7 +26,7 @@ impl Identity {
     pub(crate) fn view(&self, user: &user::Model, reveal: bool) -> Result<UserView, IdentityError> {
         let cccd = match &user.cccd_encrypted {
             Some(sealed) => {
-                let cccd = self.vault.decrypt(sealed)?;
+                let cccd = self.vault.decrypt(sealed, user.id)?;
                 Some(if reveal {
                     cccd.as_str().to_owned()
                 } else {
@@ -88,7 +88,7 @@ impl Identity {
             None => None,
         };
         let cccd = match (user.cccd_encrypted.as_deref(), &evidence) {
-            (Some(sealed), Some(_)) => Some(self.vault.decrypt(sealed)?),
+            (Some(sealed), Some(_)) => Some(self.vault.decrypt(sealed, user.id)?),
             _ => None,
         };
         Ok((user.full_name, cccd, evidence))
@@ -261,7 +261,7 @@ impl Identity {
         let cccd = match (&changes.cccd, &user.cccd_encrypted) {
             (Some(raw), _) => Some(Cccd::parse(raw).map_err(IdentityError::Cccd)?),
             (None, Some(sealed)) if changes.birth_date.is_some() || changes.sex.is_some() => {
-                Some(self.vault.decrypt(sealed)?)
+                Some(self.vault.decrypt(sealed, user.id)?)
             }
             _ => None,
         };
@@ -283,6 +283,7 @@ impl Identity {
             None => false,
         };
 
+        let owner = user.id;
         let mut active = user.into_active_model();
         if let Some(name) = changes.full_name {
             active.full_name = Set(name.trim().to_owned());
@@ -317,7 +318,7 @@ impl Identity {
         if changes.cccd.is_some()
             && let Some(cccd) = &cccd
         {
-            active.cccd_encrypted = Set(Some(self.vault.encrypt(cccd)?));
+            active.cccd_encrypted = Set(Some(self.vault.encrypt(cccd, owner)?));
             if by_admin {
                 active.cccd_hash = Set(Some(self.vault.lookup_hash(cccd)?));
                 active.cccd_source = Set(Some(CccdSource::Administrator.as_str().to_owned()));

@@ -613,8 +613,9 @@ impl Identity {
         resident: Resident,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<user::ActiveModel, IdentityError> {
+        let id = new_id();
         Ok(user::ActiveModel {
-            id: Set(new_id()),
+            id: Set(id),
             role: Set(Role::Learner.as_str().to_owned()),
             phone: Set(resident.phone.map(|p| p.as_str().to_owned())),
             email: Set(None),
@@ -627,7 +628,7 @@ impl Identity {
             household: Set(resident.household),
             disability: Set(None),
             preferred_language: Set(lang_code(Lang::Vi).to_owned()),
-            cccd_encrypted: Set(Some(self.vault.encrypt(&resident.cccd)?)),
+            cccd_encrypted: Set(Some(self.vault.encrypt(&resident.cccd, id)?)),
             cccd_hash: Set(Some(resident.cccd_hash)),
             cccd_source: Set(Some(CccdSource::Import.as_str().to_owned())),
             target_group_source: Set(Some(FactSource::Import.as_str().to_owned())),
