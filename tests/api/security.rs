@@ -258,3 +258,29 @@ async fn a_client_cannot_escape_the_limit_by_naming_another_address() {
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn expensive_requests_wait_their_turn_with_retry_after() {
+    let app = TestApp::spawn_with(|s| {
+        // Bounds of nothing, so that every such request meets them.
+        s.work_limits.zip_per_account = 0;
+        s.work_limits.verify_at_once = 0;
+    })
+    .await;
+    let (admin, _) = crate::support::ward_admin(&app, "canbo@phuong9.vn", "Phường 9").await;
+    let zip = send(
+        &app,
+        Method::GET,
+        "/api/v1/certificates.zip",
+        Some(&admin.access_token),
+        None,
+    )
+    .await;
+    assert!(zip.headers().contains_key("retry-after"));
+    expect_problem(zip, 429, "too_many_at_once").await;
+    let verify = app
+        .post_json("/api/v1/verify", &json!({"token": "a.b.c"}))
+        .await;
+    assert!(verify.headers().contains_key("retry-after"));
+    expect_problem(verify, 503, "server_busy").await;
+}

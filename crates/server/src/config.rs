@@ -21,6 +21,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub auth: AuthSettings,
     pub rate_limits: RateLimitSettings,
+    pub work_limits: WorkLimitSettings,
     /// Sign-in through the national identity provider (VNeID); off when absent.
     pub oidc: Option<OidcSettings>,
     pub content: ContentSettings,
@@ -178,6 +179,38 @@ impl Default for AuthSettings {
     }
 }
 
+/// How many expensive requests run at once, in this server and per account
+/// (`crate::work_limits`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkLimitSettings {
+    /// `certificates.zip`.
+    pub zip_at_once: usize,
+    pub zip_per_account: usize,
+    /// One certificate PDF.
+    pub pdf_at_once: usize,
+    pub pdf_per_account: usize,
+    /// Reports and exports over a scope.
+    pub report_at_once: usize,
+    pub report_per_account: usize,
+    /// Presented tokens verified (anyone may ask).
+    pub verify_at_once: usize,
+}
+
+impl Default for WorkLimitSettings {
+    fn default() -> Self {
+        Self {
+            zip_at_once: 2,
+            zip_per_account: 1,
+            pdf_at_once: 8,
+            pdf_per_account: 2,
+            report_at_once: 4,
+            report_per_account: 2,
+            verify_at_once: 64,
+        }
+    }
+}
+
 impl Default for RateLimitSettings {
     fn default() -> Self {
         Self {
@@ -296,6 +329,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             auth: AuthSettings::default(),
             rate_limits: RateLimitSettings::default(),
+            work_limits: WorkLimitSettings::default(),
             oidc: None,
             content: ContentSettings::default(),
             certification: CertificationSettings::default(),

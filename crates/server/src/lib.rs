@@ -201,7 +201,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     Ok(AppState {
         platform,
         rate_limits: RateLimits::new(&settings.rate_limits),
-        work_limits: work_limits::WorkLimits::default(),
+        work_limits: work_limits::WorkLimits::new(&settings.work_limits),
         settings: Arc::new(settings),
     })
 }

@@ -13,6 +13,8 @@ use hocvuso_kernel::Problem;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
 
+use crate::config::WorkLimitSettings;
+
 /// Seconds a refused client is asked to wait.
 const RETRY_AFTER: u64 = 5;
 
@@ -32,12 +34,13 @@ impl Work {
     const ALL: [Work; 4] = [Work::CertificatesZip, Work::Pdf, Work::Report, Work::Verify];
 
     /// (in the process at once, per account at once)
-    fn bounds(self) -> (usize, usize) {
+    fn bounds(self, settings: &WorkLimitSettings) -> (usize, usize) {
         match self {
-            Work::CertificatesZip => (2, 1),
-            Work::Pdf => (8, 2),
-            Work::Report => (4, 2),
-            Work::Verify => (64, 8),
+            Work::CertificatesZip => (settings.zip_at_once, settings.zip_per_account),
+            Work::Pdf => (settings.pdf_at_once, settings.pdf_per_account),
+            Work::Report => (settings.report_at_once, settings.report_per_account),
+            // Anonymous: only the process bound applies.
+            Work::Verify => (settings.verify_at_once, usize::MAX),
         }
     }
 }
@@ -47,16 +50,23 @@ type InFlight = Arc<Mutex<HashMap<(Work, Uuid), usize>>>;
 #[derive(Clone)]
 pub struct WorkLimits {
     process: Arc<HashMap<Work, Arc<Semaphore>>>,
+    per_account: Arc<HashMap<Work, usize>>,
     in_flight: InFlight,
 }
 
-impl Default for WorkLimits {
-    fn default() -> Self {
+impl WorkLimits {
+    pub fn new(settings: &WorkLimitSettings) -> Self {
         Self {
             process: Arc::new(
                 Work::ALL
                     .into_iter()
-                    .map(|w| (w, Arc::new(Semaphore::new(w.bounds().0))))
+                    .map(|w| (w, Arc::new(Semaphore::new(w.bounds(settings).0))))
+                    .collect(),
+            ),
+            per_account: Arc::new(
+                Work::ALL
+                    .into_iter()
+                    .map(|w| (w, w.bounds(settings).1))
                     .collect(),
             ),
             in_flight: Arc::default(),
@@ -95,7 +105,7 @@ impl WorkLimits {
     /// Leave for `work` on behalf of `account` (anonymous callers count only against
     /// the process), or the problem to answer.
     pub fn begin(&self, work: Work, account: Option<Uuid>) -> Result<Permit, Problem> {
-        let (_, per_account) = work.bounds();
+        let per_account = self.per_account.get(&work).copied().unwrap_or(0);
         if let Some(account) = account {
             let mut counts = self
                 .in_flight
@@ -141,7 +151,7 @@ mod tests {
 
     #[test]
     fn one_account_waits_for_its_own_and_the_process_for_everyone() {
-        let limits = WorkLimits::default();
+        let limits = WorkLimits::new(&WorkLimitSettings::default());
         let officer = Uuid::new_v4();
         let first = limits
             .begin(Work::CertificatesZip, Some(officer))

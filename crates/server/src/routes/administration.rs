@@ -235,6 +235,8 @@ async fn set_target(
         (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field period is `period_invalid`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "a unit outside your scope"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json", description = "`too_many_at_once`, with `Retry-After`"),
+        (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json", description = "`server_busy`, with `Retry-After`"),
     )
 )]
 #[get("/reports/targets")]
@@ -274,6 +276,8 @@ async fn targets_report(
         (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json", description = "`validation_failed`: field period is `period_invalid`"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "a unit outside your scope"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json", description = "`too_many_at_once`, with `Retry-After`"),
+        (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json", description = "`server_busy`, with `Retry-After`"),
     )
 )]
 #[get("/reports/households")]

@@ -75,6 +75,8 @@ struct ExportParams {
         (status = BAD_REQUEST, body = ProblemBody, content_type = "application/problem+json"),
         (status = FORBIDDEN, body = ProblemBody, content_type = "application/problem+json"),
         (status = NOT_FOUND, body = ProblemBody, content_type = "application/problem+json", description = "a unit outside your scope, or an unknown course"),
+        (status = TOO_MANY_REQUESTS, body = ProblemBody, content_type = "application/problem+json", description = "`too_many_at_once`, with `Retry-After`"),
+        (status = SERVICE_UNAVAILABLE, body = ProblemBody, content_type = "application/problem+json", description = "`server_busy`, with `Retry-After`"),
     )
 )]
 #[get("/exports/completions")]
