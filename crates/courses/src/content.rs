@@ -92,6 +92,19 @@ pub struct LessonFront {
     pub level: i32,
     pub estimated_minutes: i32,
     pub summary: String,
+    /// When the facts in the lesson that go stale (laws, hotline numbers, the steps of an
+    /// app) were last checked against their sources, as `YYYY-MM`.
+    #[serde(default)]
+    pub checked: Option<String>,
+    /// Where those facts come from: a law's number and title, an official page's address.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// Whether `value` is a `YYYY-MM` month.
+fn is_month(value: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d").is_ok()
+        && value.len() == 7
 }
 
 #[derive(Debug, Clone)]
@@ -407,6 +420,22 @@ fn load_lesson(
     if !(1..=8).contains(&front.level) {
         reader.error(path, line_of(&text, "level"), "level must be 1 to 8");
     }
+    if let Some(checked) = &front.checked
+        && !is_month(checked)
+    {
+        reader.error(
+            path,
+            line_of(&text, "checked"),
+            format!("checked {checked:?}: write the month the facts were checked, YYYY-MM"),
+        );
+    }
+    if front.checked.is_some() && front.sources.is_empty() {
+        reader.error(
+            path,
+            line_of(&text, "checked"),
+            "a checked lesson names its sources (sources = [\"Luật số 91/2025/QH15\", …])",
+        );
+    }
     if body.trim().is_empty() {
         reader.error(path, None, "the lesson has no body");
     }
@@ -529,5 +558,19 @@ mod tests {
             has("03-orphan.md: this lesson is not listed"),
             "{rendered:#?}"
         );
+    }
+
+    #[test]
+    fn a_checked_lesson_says_when_in_months_and_from_where() {
+        assert!(is_month("2026-12"));
+        for bad in ["2026-13", "12/2026", "2026-1", "2026-12-01", ""] {
+            assert!(!is_month(bad), "{bad}");
+        }
+        let front: LessonFront = toml::from_str(
+            "title = \"A\"\nkind = \"text\"\ncompetencies = [\"1.1\"]\nlevel = 1\nestimated_minutes = 5\nsummary = \"s\"\nchecked = \"2026-12\"\nsources = [\"Luật số 91/2025/QH15\"]\n",
+        )
+        .expect("front matter with checked and sources");
+        assert_eq!(front.checked.as_deref(), Some("2026-12"));
+        assert_eq!(front.sources.len(), 1);
     }
 }
