@@ -33,14 +33,19 @@ impl Identity {
         if !principal.is(Role::Admin) {
             return Ok(HashSet::new());
         }
-        let roots: Vec<Uuid> = admin_scope::Entity::find()
-            .filter(admin_scope::Column::UserId.eq(principal.user_id))
+        let roots = self.scope_roots(principal.user_id).await?;
+        self.descendants(roots).await
+    }
+
+    /// The units an administrator was scoped to (not those below them).
+    async fn scope_roots(&self, admin: Uuid) -> Result<Vec<Uuid>, IdentityError> {
+        Ok(admin_scope::Entity::find()
+            .filter(admin_scope::Column::UserId.eq(admin))
             .all(&self.db)
             .await?
             .into_iter()
             .map(|s| s.unit_id)
-            .collect();
-        self.descendants(roots).await
+            .collect())
     }
 
     /// The units `roots` and every unit below them.
@@ -75,13 +80,7 @@ impl Identity {
         if !principal.is(Role::Admin) {
             return Ok(false);
         }
-        let roots: Vec<Uuid> = admin_scope::Entity::find()
-            .filter(admin_scope::Column::UserId.eq(principal.user_id))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|s| s.unit_id)
-            .collect();
+        let roots = self.scope_roots(principal.user_id).await?;
         Ok(unit::Entity::find()
             .filter(unit::Column::Id.is_in(roots))
             .filter(unit::Column::Kind.eq(UnitKind::Nation.as_str()))

@@ -22,6 +22,17 @@ fn credential_claims(token: &str) -> Value {
     serde_json::from_slice(&BASE64URL_NOPAD.decode(payload.as_bytes()).expect("b64")).expect("json")
 }
 
+/// `who`'s own `PATCH /me` with `body`, refused: the code of its invalid field.
+async fn refused_on_me(app: &TestApp, who: &Session, body: Value) -> Value {
+    let problem = expect_problem(
+        call(app, Method::PATCH, "/api/v1/me", who, Some(body)).await,
+        400,
+        "validation_failed",
+    )
+    .await;
+    problem["errors"][0]["code"].clone()
+}
+
 #[tokio::test]
 async fn a_typed_citizen_id_is_a_claim_that_reveals_nothing_and_enters_no_record() {
     let app = TestApp::spawn_with(|s| {
@@ -143,20 +154,10 @@ async fn a_typed_citizen_id_is_a_claim_that_reveals_nothing_and_enters_no_record
     )
     .await;
     assert_eq!(confirmed["cccd_source"], "administrator");
-    let locked = expect_problem(
-        call(
-            &app,
-            Method::PATCH,
-            "/api/v1/me",
-            &attacker,
-            Some(json!({"full_name": "Người Khác"})),
-        )
-        .await,
-        400,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(locked["errors"][0]["code"], "identity_locked");
+    assert_eq!(
+        refused_on_me(&app, &attacker, json!({"full_name": "Người Khác"})).await,
+        "identity_locked"
+    );
 }
 
 #[tokio::test]
@@ -184,36 +185,16 @@ async fn learners_do_not_place_themselves_and_trainers_do_not_move() {
 
     // A target group is declared once.
     let resident = learner(&app, "0913000302", Some("citizen")).await;
-    let again = expect_problem(
-        call(
-            &app,
-            Method::PATCH,
-            "/api/v1/me",
-            &resident,
-            Some(json!({"target_group": "student"})),
-        )
-        .await,
-        400,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(again["errors"][0]["code"], "target_group_locked");
+    assert_eq!(
+        refused_on_me(&app, &resident, json!({"target_group": "student"})).await,
+        "target_group_locked"
+    );
 
     // The household is the ward's.
-    let household = expect_problem(
-        call(
-            &app,
-            Method::PATCH,
-            "/api/v1/me",
-            &resident,
-            Some(json!({"household": "HGD-01"})),
-        )
-        .await,
-        400,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(household["errors"][0]["code"], "assigned_by_ward");
+    assert_eq!(
+        refused_on_me(&app, &resident, json!({"household": "HGD-01"})).await,
+        "assigned_by_ward"
+    );
 
     // Naming the ward itself (not a residential group) is a request the ward confirms.
     let asked = json_of(
