@@ -78,3 +78,87 @@ impl crate::Platform {
         import(&self.courses, &self.assessment, dir).await
     }
 }
+
+/// The editorial rules of the shipped curriculum, checked on the folder itself: what the
+/// import accepts is not all an editor must keep.
+#[cfg(test)]
+mod rules {
+    use std::path::PathBuf;
+
+    use hocvuso_assessment::dto::QuizSettingsUpdate;
+
+    fn shipped() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../content")
+    }
+
+    #[test]
+    fn every_bank_holds_three_draws() {
+        let need = 3 * QuizSettingsUpdate::default().question_count as usize;
+        let banks = hocvuso_assessment::load_banks(&shipped()).expect("the banks load");
+        let short: Vec<String> = banks
+            .iter()
+            .filter(|b| b.questions.len() < need)
+            .map(|b| format!("{} has {}", b.course_code, b.questions.len()))
+            .collect();
+        assert!(short.is_empty(), "banks below {need} questions: {short:?}");
+    }
+
+    #[test]
+    fn every_lesson_for_the_elderly_has_an_easy_read_version() {
+        let curriculum = hocvuso_courses::content::load(&shipped()).expect("the curriculum loads");
+        let missing: Vec<String> = curriculum
+            .courses
+            .iter()
+            .filter(|c| c.manifest.audiences.iter().any(|a| a == "elderly"))
+            .flat_map(|c| {
+                c.lessons
+                    .iter()
+                    .filter(|l| l.easy_read.is_none())
+                    .map(move |l| format!("{}/{}", c.manifest.code, l.slug))
+            })
+            .collect();
+        assert!(missing.is_empty(), "no easy-read version: {missing:?}");
+    }
+
+    #[test]
+    fn no_lesson_teaches_a_superseded_law_and_dated_facts_name_their_sources() {
+        let curriculum = hocvuso_courses::content::load(&shipped()).expect("the curriculum loads");
+        let mut faults = Vec::new();
+        for course in &curriculum.courses {
+            for lesson in &course.lessons {
+                let place = format!("{}/{}", course.manifest.code, lesson.slug);
+                let text = format!(
+                    "{}\n{}",
+                    lesson.body,
+                    lesson.easy_read.as_deref().unwrap_or_default()
+                );
+                // Decree 13/2023 may be named only as what Law 91/2025 replaced.
+                if text.contains("13/2023") && !text.contains("91/2025") {
+                    faults.push(format!("{place}: cites Decree 13/2023 as in force"));
+                }
+                if text.contains("91/2025") && lesson.front.checked.is_none() {
+                    faults.push(format!("{place}: teaches Law 91/2025 without `checked`"));
+                }
+            }
+        }
+        let banks = hocvuso_assessment::load_banks(&shipped()).expect("the banks load");
+        for bank in &banks {
+            for question in &bank.questions {
+                let text = format!(
+                    "{} {} {} {}",
+                    question.prompt,
+                    question.options.join(" "),
+                    question.accepted.join(" "),
+                    question.explanation
+                );
+                if text.contains("13/2023") && !text.contains("91/2025") {
+                    faults.push(format!(
+                        "{} {}: asks about Decree 13/2023 as in force",
+                        bank.course_code, question.code
+                    ));
+                }
+            }
+        }
+        assert!(faults.is_empty(), "{faults:#?}");
+    }
+}
