@@ -45,7 +45,16 @@ pub fn access_tokens(settings: &Settings) -> Result<AccessTokens, StartError> {
 pub fn pii_vault(settings: &Settings) -> Result<PiiVault, StartError> {
     let encoded = match &settings.auth.pii_key {
         Some(key) => key.expose_secret().to_owned(),
-        None => read_or_create_secret(&settings.keys_folder().join("pii.key"))?,
+        None => {
+            if settings.database_url().starts_with("postgres") {
+                // Beside the data it protects, a key protects nothing from whoever copies
+                // the machine: a production deployment brings it from a secret store.
+                tracing::warn!(
+                    "the key protecting citizen IDs is a file in data_dir; give it as HOCVUSO_AUTH__PII_KEY in production"
+                );
+            }
+            read_or_create_secret(&settings.keys_folder().join("pii.key"))?
+        }
     };
     Ok(PiiVault::new(&secret_bytes(&encoded, "PII key")?))
 }
