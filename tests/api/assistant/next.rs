@@ -118,11 +118,23 @@ async fn the_next_step_follows_the_learner() {
         .find(|s| s["kind"] == "start_course")
         .expect("a course");
     assert_eq!(first_course["reason_code"], "suits_you");
-    assert_eq!(first_course["course_code"], "dien-thoai-thong-minh-co-ban");
     assert_eq!(first_course["easy_read"], true);
+    let code = first_course["course_code"].as_str().expect("code");
+    let course: Value = app
+        .get(&format!("/api/v1/courses/{code}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        course["audiences"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x == "elderly")),
+        "{code} is written for the elderly: {course}"
+    );
     let lesson: Value = app
         .get(&format!(
-            "/api/v1/courses/dien-thoai-thong-minh-co-ban/lessons/{}",
+            "/api/v1/courses/{code}/lessons/{}",
             first_course["lesson_slug"].as_str().expect("slug")
         ))
         .await
