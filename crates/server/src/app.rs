@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use actix_cors::Cors;
-use actix_web::middleware::{Compress, from_fn};
+use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
@@ -97,7 +97,11 @@ pub fn bind(state: AppState) -> Result<(actix_web::dev::Server, SocketAddr), Sta
             .wrap(cors(&http.cors_origins))
             .wrap(from_fn(request_context))
             .wrap(metrics.clone())
-            .wrap(from_fn(guard_metrics))
+            // Only a deployment that protects /metrics pays for the check.
+            .wrap(Condition::new(
+                http.metrics_token.is_some(),
+                from_fn(guard_metrics),
+            ))
             .into_utoipa_app()
             .configure(routes)
             .into_app()
