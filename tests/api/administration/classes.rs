@@ -81,19 +81,7 @@ async fn a_trainer_runs_a_class_from_enrolment_to_attendance_and_progress() {
         "validation_failed",
     )
     .await;
-    let class = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/api/v1/classes",
-            &teacher,
-            Some(json!({"name": "Lớp người cao tuổi, tổ dân phố 1", "unit_id": tdp1})),
-        )
-        .await,
-        201,
-    )
-    .await;
-    let id = class["id"].as_str().expect("class id").to_owned();
+    let id = new_class(&app, &teacher, &tdp1, "Lớp người cao tuổi, tổ dân phố 1").await;
 
     // Members in bulk, each with its outcome.
     let added = json_of(

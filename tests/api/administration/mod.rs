@@ -177,6 +177,23 @@ pub(super) async fn populated_ward(app: &TestApp) -> Ward {
     }
 }
 
+/// A class named `name` in `unit`, created by `who`; its id.
+pub(super) async fn new_class(app: &TestApp, who: &Session, unit: &str, name: &str) -> String {
+    let class = json_of(
+        call(
+            app,
+            Method::POST,
+            "/api/v1/classes",
+            who,
+            Some(json!({"name": name, "unit_id": unit})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    class["id"].as_str().expect("class id").to_owned()
+}
+
 /// `who` chooses their residential group `unit`, and the ward records their household.
 pub(super) async fn join(
     app: &TestApp,

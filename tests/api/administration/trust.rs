@@ -336,26 +336,12 @@ async fn a_trainer_reads_only_the_members_of_their_classes_and_only_what_a_class
     )
     .await;
 
-    let class = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/api/v1/classes",
-            &teacher,
-            Some(json!({"name": "Lớp người cao tuổi", "unit_id": tdp1})),
-        )
-        .await,
-        201,
-    )
-    .await;
+    let class_id = new_class(&app, &teacher, &tdp1, "Lớp người cao tuổi").await;
     json_of(
         call(
             &app,
             Method::POST,
-            &format!(
-                "/api/v1/classes/{}/members",
-                class["id"].as_str().expect("id")
-            ),
+            &format!("/api/v1/classes/{class_id}/members"),
             &teacher,
             Some(json!({"user_ids": [stranger.user_id]})),
         )
@@ -461,19 +447,7 @@ async fn a_class_of_forty_registers_from_one_hall_while_strangers_stay_limited()
     let app = TestApp::spawn_with(|s| s.rate_limits.register_per_minute = 20).await;
     let Ward { admin, tdp1, .. } = populated_ward(&app).await;
     let teacher = trainer(&app, &admin, &tdp1, "gv@hoaan.vn").await;
-    let class = json_of(
-        call(
-            &app,
-            Method::POST,
-            "/api/v1/classes",
-            &teacher,
-            Some(json!({"name": "Lớp tối thứ Ba", "unit_id": tdp1})),
-        )
-        .await,
-        201,
-    )
-    .await;
-    let class_id = class["id"].as_str().expect("id").to_owned();
+    let class_id = new_class(&app, &teacher, &tdp1, "Lớp tối thứ Ba").await;
     let window = json_of(
         call(
             &app,
