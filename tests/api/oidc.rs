@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::support::{Session, TestApp, expect_problem, register, send, ward_admin};
+use crate::support::{Session, TestApp, expect_problem, get_json, register, send, ward_admin};
 
 const REDIRECT_URI: &str = "http://127.0.0.1:9/callback";
 
@@ -207,17 +207,7 @@ async fn vneid_sign_in_creates_links_survives_key_rotation_and_outages() {
     let (response, state) = sign_in(&app, "vneid-0001").await;
     assert_eq!(response.status(), 200);
     let first = Session::from_tokens(&response.json().await.expect("json"));
-    let me: Value = send(
-        &app,
-        Method::GET,
-        "/api/v1/me",
-        Some(&first.access_token),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("json");
+    let me: Value = get_json(&app, &first, "/api/v1/me").await;
     assert_eq!(me["identity_verified"], true);
     assert_eq!(me["identity_assurance"], "2");
     assert_eq!(me["cccd"], "001090012345");
@@ -257,17 +247,7 @@ async fn vneid_sign_in_creates_links_survives_key_rotation_and_outages() {
     assert_eq!(citizen.status(), 200);
     let citizen = Session::from_tokens(&citizen.json().await.expect("json"));
     assert_ne!(citizen.user_id, typed.user_id);
-    let typist: Value = send(
-        &app,
-        Method::GET,
-        "/api/v1/me",
-        Some(&typed.access_token),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("json");
+    let typist: Value = get_json(&app, &typed, "/api/v1/me").await;
     assert_eq!(typist["identity_verified"], false);
     assert_eq!(typist["cccd_source"], "self");
 
@@ -439,17 +419,7 @@ async fn vneid_links_only_accounts_nobody_else_could_have_claimed() {
 }
 
 async fn group_id(app: &TestApp, admin: &Session) -> String {
-    let units: Value = send(
-        app,
-        Method::GET,
-        "/api/v1/units",
-        Some(&admin.access_token),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .expect("json");
+    let units: Value = get_json(&app, &admin, "/api/v1/units").await;
     units
         .as_array()
         .expect("units")

@@ -123,6 +123,13 @@ pub async fn trainer(app: &TestApp, admin: &Session, unit: &str, email: &str) ->
     login(app, email, "Giảng dạy 2025!").await
 }
 
+/// `GET path` as `who`, answered 200, as JSON.
+pub async fn get_json(app: &TestApp, who: &Session, path: &str) -> Value {
+    let response = send(app, Method::GET, path, Some(&who.access_token), None).await;
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.json().await.expect("json")
+}
+
 pub async fn send(
     app: &TestApp,
     method: reqwest::Method,

@@ -45,11 +45,7 @@ async fn answer(app: &TestApp, who: &Session, question: &str, conversation: Opti
 }
 
 /// A signed-in GET that answers 200 with JSON.
-async fn get_json(app: &TestApp, who: &Session, path: &str) -> Value {
-    let response = send(app, Method::GET, path, Some(&who.access_token), None).await;
-    assert_eq!(response.status(), 200, "GET {path}");
-    response.json().await.expect("json")
-}
+pub(super) use crate::support::get_json;
 
 /// The lessons an answer cites, as `course/lesson`.
 fn cited(answer: &Value) -> Vec<String> {
