@@ -419,7 +419,7 @@ async fn vneid_links_only_accounts_nobody_else_could_have_claimed() {
 }
 
 async fn group_id(app: &TestApp, admin: &Session) -> String {
-    let units: Value = get_json(&app, &admin, "/api/v1/units").await;
+    let units: Value = get_json(app, admin, "/api/v1/units").await;
     units
         .as_array()
         .expect("units")
