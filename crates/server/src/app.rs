@@ -10,7 +10,7 @@ use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::error::{json_error, no_route, path_error, query_error};
+use crate::error::{json_error, path_error, query_error};
 use crate::middleware::{REQUEST_ID, guard_metrics, request_context};
 use crate::state::AppState;
 use crate::{StartError, health, openapi, routes};
@@ -108,7 +108,8 @@ pub fn bind(state: AppState) -> Result<(actix_web::dev::Server, SocketAddr), Sta
             .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, document.clone()))
             // The metrics middleware writes the body; the route makes the request a match.
             .route("/metrics", web::get().to(HttpResponse::Ok))
-            .default_service(web::to(no_route))
+            .configure(crate::web::pages)
+            .default_service(web::to(crate::web::fallback))
     })
     .shutdown_timeout(settings.http.shutdown_timeout)
     .client_request_timeout(Duration::from_secs(30));

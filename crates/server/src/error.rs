@@ -143,8 +143,3 @@ pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     tracing::debug!(error = %err, "unparseable path segment");
     ApiError(Problem::not_found()).into()
 }
-
-/// The default service: no route matched.
-pub async fn no_route() -> ApiResult<HttpResponse> {
-    Err(ApiError(Problem::not_found()))
-}

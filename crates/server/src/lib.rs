@@ -26,6 +26,7 @@ pub mod secrets;
 mod startup_lock;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 pub mod work_limits;
 
 use std::sync::Arc;
@@ -199,6 +200,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         .map_err(|e| StartError::Reconcile(Box::new(e)))?;
     platform.spawn_reconciler(RECONCILE_EVERY, RECONCILE_WINDOW);
     Ok(AppState {
+        web: web::WebState::new(&secrets::web_secret(&settings)?),
         platform,
         rate_limits: RateLimits::new(&settings.rate_limits),
         work_limits: work_limits::WorkLimits::new(&settings.work_limits),

@@ -135,7 +135,8 @@ fn secure_headers(response: &mut ServiceResponse<BoxBody>) {
         (_, true) => "frame-ancestors 'none'",
         (true, false) => {
             "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-             script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+             media-src 'self'; script-src 'self'; connect-src 'self'; worker-src 'self'; \
+             form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
         }
         (false, false) => "default-src 'none'; frame-ancestors 'none'",
     };

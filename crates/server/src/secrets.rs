@@ -43,6 +43,16 @@ pub fn access_tokens(settings: &Settings) -> Result<AccessTokens, StartError> {
 }
 
 pub fn pii_vault(settings: &Settings) -> Result<PiiVault, StartError> {
+    Ok(PiiVault::new(&pii_secret(settings)?))
+}
+
+/// The secret the web app derives its CSRF key from: the PII secret, which every node
+/// of a deployment shares, under a label of its own (see `web::csrf`).
+pub fn web_secret(settings: &Settings) -> Result<[u8; 32], StartError> {
+    pii_secret(settings)
+}
+
+fn pii_secret(settings: &Settings) -> Result<[u8; 32], StartError> {
     let encoded = match &settings.auth.pii_key {
         Some(key) => key.expose_secret().to_owned(),
         None => {
@@ -56,7 +66,7 @@ pub fn pii_vault(settings: &Settings) -> Result<PiiVault, StartError> {
             read_or_create_secret(&settings.keys_folder().join("pii.key"))?
         }
     };
-    Ok(PiiVault::new(&secret_bytes(&encoded, "PII key")?))
+    secret_bytes(&encoded, "PII key")
 }
 
 fn secret_bytes(encoded: &str, what: &str) -> Result<[u8; 32], StartError> {

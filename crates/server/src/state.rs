@@ -16,6 +16,8 @@ pub struct AppState {
     pub rate_limits: RateLimits,
     /// How many expensive requests may run at once.
     pub work_limits: WorkLimits,
+    /// The web app's CSRF key and session renewals.
+    pub web: crate::web::WebState,
 }
 
 /// A handler reads `state.courses` or calls `state.enrol(…)`: the state is the

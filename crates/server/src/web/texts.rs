@@ -1,0 +1,198 @@
+//! Every word the web app's frame and pages say, in Vietnamese (the default) and
+//! English. The use cases' own messages (errors, reasons) come in both languages already.
+
+use hocvuso_kernel::Lang;
+
+macro_rules! texts {
+    ($($key:ident: $vi:expr, $en:expr;)*) => {
+        pub struct Texts { $(pub $key: &'static str,)* }
+        static VI: Texts = Texts { $($key: $vi,)* };
+        static EN: Texts = Texts { $($key: $en,)* };
+    };
+}
+
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
+    }
+}
+
+texts! {
+    movement: "Bình dân học vụ số", "Digital literacy for all";
+    skip_to_content: "Bỏ qua, đến nội dung chính", "Skip to main content";
+    nav_label: "Trình đơn chính", "Main menu";
+    nav_home: "Trang chủ", "Home";
+    nav_learning: "Việc học của tôi", "My learning";
+    nav_records: "Giấy chứng nhận", "Certificates";
+    nav_assistant: "Hỏi trợ lý", "Ask the assistant";
+    nav_profile: "Hồ sơ", "Profile";
+    sign_in: "Đăng nhập", "Sign in";
+    sign_out: "Đăng xuất", "Sign out";
+    register: "Đăng ký", "Register";
+    sign_in_vneid: "Đăng nhập bằng VNeID", "Sign in with VNeID";
+    text_larger: "Chữ to hơn", "Larger text";
+    text_normal: "Chữ cỡ thường", "Normal text";
+    verify_certificate: "Kiểm tra giấy chứng nhận", "Check a certificate";
+    offline_now: "Bạn đang không có mạng. Bài đã lưu vẫn học được.", "You are offline. Saved lessons still work.";
+    offline_waiting: "{n} bài học đã học xong đang chờ gửi khi có mạng.", "{n} finished lessons are waiting to be sent when you are online.";
+    offline_sent: "Đã gửi {n} bài học đã học xong.", "Sent {n} finished lessons.";
+    errors_heading: "Cần sửa lại", "Please correct this";
+    home_title: "Học kỹ năng số", "Learn digital skills";
+    home_heading: "Học kỹ năng số, miễn phí, cho mọi người", "Digital skills, free, for everyone";
+    home_intro: "Hocvuso giúp mọi người dân, học sinh, cán bộ và người lao động học các kỹ năng số cơ bản theo phong trào Bình dân học vụ số. Học xong và đạt bài kiểm tra, bạn được cấp giấy chứng nhận có thể kiểm tra bằng mã QR.", "Hocvuso helps every citizen, pupil, civil servant and worker learn basic digital skills in the Digital literacy for all movement. Finish a course and pass its quiz to get a certificate anyone can check by its QR code.";
+    continue_learning: "Học tiếp", "Continue";
+    search_label: "Tìm khóa học", "Find a course";
+    search_hint: "Gõ có dấu hoặc không dấu, ví dụ: dich vu cong", "With or without diacritics, e.g. dich vu cong";
+    search_button: "Tìm", "Search";
+    search_results: "Kết quả tìm kiếm", "Search results";
+    search_none: "Không tìm thấy khóa học nào. Hãy thử từ khác.", "No course found. Try other words.";
+    minutes: "phút", "minutes";
+    lessons: "bài học", "lessons";
+    group_citizen: "Người dân", "Citizens";
+    group_student: "Học sinh, sinh viên", "Pupils and students";
+    group_public_sector: "Cán bộ, công chức, viên chức", "Civil servants";
+    group_enterprise_worker: "Người lao động trong doanh nghiệp", "Enterprise workers";
+    register_heading: "Tạo tài khoản", "Create an account";
+    register_button: "Tạo tài khoản", "Create account";
+    have_account: "Đã có tài khoản?", "Already have an account?";
+    no_account: "Chưa có tài khoản?", "No account yet?";
+    full_name: "Họ và tên", "Full name";
+    phone_or_email: "Số điện thoại hoặc email", "Phone number or email";
+    phone_or_email_hint: "Ví dụ: 0912345678", "For example: 0912345678";
+    contact_required: "Hãy nhập số điện thoại hoặc email.", "Enter a phone number or an email.";
+    password: "Mật khẩu", "Password";
+    password_hint: "Ít nhất 8 ký tự, có cả chữ và số hoặc ký hiệu.", "At least 8 characters, with letters and digits or symbols.";
+    target_group_question: "Bạn là ai?", "Who are you?";
+    group_by_unit_hint: "Cán bộ, công chức và người lao động doanh nghiệp do cơ quan, doanh nghiệp của mình xác nhận.", "Civil servants and enterprise workers are confirmed by their agency or enterprise.";
+    class_code: "Mã lớp (nếu có)", "Class code (if you have one)";
+    class_code_hint: "Giảng viên ở nhà văn hóa cho bạn mã này, ví dụ ABCD-EF23.", "Your trainer in the hall gives you this code, e.g. ABCD-EF23.";
+    signin_heading: "Đăng nhập", "Sign in";
+    vneid_failed: "Không đăng nhập được bằng VNeID. Hãy thử lại.", "Signing in with VNeID failed. Please try again.";
+    vneid_cancelled: "Bạn đã dừng đăng nhập bằng VNeID.", "You stopped signing in with VNeID.";
+    vneid_other_browser: "Hãy đăng nhập bằng VNeID trên cùng một trình duyệt từ đầu đến cuối.", "Sign in with VNeID in the same browser from start to end.";
+    profile_heading: "Hồ sơ của tôi", "My profile";
+    profile_saved: "Đã lưu hồ sơ.", "Profile saved.";
+    identity_verified_note: "Danh tính của bạn đã được xác thực qua VNeID; họ tên, ngày sinh, giới tính và số CCCD không sửa ở đây được.", "Your identity is verified through VNeID; name, birth date, sex and citizen ID cannot be changed here.";
+    birth_date: "Ngày sinh", "Date of birth";
+    birth_date_hint: "Ví dụ: 20/03/1958", "For example: 20/03/1958";
+    birth_date_invalid: "Ngày sinh chưa đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 20/03/1958.", "The date of birth is not valid. Use day/month/year, e.g. 20/03/1958.";
+    sex: "Giới tính", "Sex";
+    sex_female: "Nữ", "Female";
+    sex_male: "Nam", "Male";
+    cccd: "Số căn cước công dân (12 số)", "Citizen ID number (12 digits)";
+    cccd_current: "Số đã lưu:", "Saved number:";
+    cccd_hint: "Để trống nếu không đổi.", "Leave empty to keep it.";
+    target_group: "Nhóm đối tượng", "Target group";
+    group_locked_hint: "Nhóm đối tượng đã chọn; muốn đổi, hãy hỏi cán bộ phường.", "The target group is set; to change it, ask your ward officer.";
+    disability: "Khuyết tật (nếu có)", "Disability (if any)";
+    disability_none: "Không nêu", "Not stated";
+    disability_visual: "Khiếm thị", "Visual";
+    disability_hearing: "Khiếm thính", "Hearing";
+    disability_mobility: "Vận động", "Mobility";
+    disability_cognitive: "Nhận thức", "Cognitive";
+    disability_other: "Khác", "Other";
+    language: "Ngôn ngữ", "Language";
+    save: "Lưu", "Save";
+    learning_heading: "Việc học của tôi", "My learning";
+    next_steps: "Nên làm tiếp", "What to do next";
+    complete_profile: "Hoàn thiện hồ sơ", "Complete your profile";
+    in_progress: "Đang học", "In progress";
+    nothing_in_progress: "Bạn chưa học khóa nào.", "You have no course in progress.";
+    browse_courses: "Xem các khóa học", "Browse courses";
+    progress: "Tiến độ", "Progress";
+    lessons_done: "bài đã học", "lessons done";
+    completed: "Đã hoàn thành", "Completed";
+    see_certificate: "Xem giấy chứng nhận", "See the certificate";
+    placement_heading: "Bài kiểm tra đầu vào", "Placement test";
+    placement_intro: "Làm bài ngắn này để bỏ qua những bài bạn đã biết.", "Take this short test to skip what you already know.";
+    placement_start: "Làm bài kiểm tra đầu vào", "Take the placement test";
+    placement_levels: "Trình độ ước tính", "Estimated levels";
+    level: "mức", "level";
+    enrol: "Đăng ký học khóa này", "Enrol in this course";
+    sign_in_to_enrol: "Đăng nhập để học khóa này", "Sign in to take this course";
+    outline: "Các bài học", "Lessons";
+    has_easy_read: "có bản dễ đọc", "easy-read version";
+    state_locked: "Chưa mở", "Locked";
+    state_done: "Đã học", "Done";
+    state_skippable: "Đã biết, có thể bỏ qua", "Known, can skip";
+    state_started: "Đang học", "Started";
+    state_available: "Học được", "Available";
+    saving_offline: "Đang tải {done}/{total}…", "Saving {done}/{total}…";
+    saved_offline: "Đã tải xong {total} trang. Bạn có thể học khi không có mạng.", "Saved {total} pages. You can learn offline.";
+    save_offline_failed: "Chưa tải được. Hãy thử lại khi có mạng.", "Could not save. Try again when online.";
+    save_offline: "Tải khóa học để học khi không có mạng", "Save this course to learn offline";
+    final_quiz: "Bài kiểm tra cuối khóa", "Final quiz";
+    quiz_rules: "Bài có {count} câu, làm trong {minutes} phút. Cần đạt {pass}% trở lên. Còn {left} lần làm bài; chưa đạt thì chờ {cooldown} phút rồi làm lại.", "{count} questions in {minutes} minutes. You need {pass}% or more. {left} attempts left; if you do not pass, wait {cooldown} minutes before trying again.";
+    unlimited: "không giới hạn", "unlimited";
+    quiz_passed: "Bạn đã đạt bài kiểm tra.", "You passed the quiz.";
+    quiz_wait: "Bạn có thể làm lại từ {at}.", "You can try again from {at}.";
+    quiz_no_attempts: "Bạn đã hết lượt làm bài. Hãy hỏi giảng viên hoặc cán bộ phường.", "You have no attempts left. Ask your trainer or ward officer.";
+    quiz_resume: "Làm tiếp bài kiểm tra", "Continue the quiz";
+    quiz_start: "Bắt đầu làm bài", "Start the quiz";
+    attempts_left: "Còn {left} lần làm bài.", "{left} attempts left.";
+    locked_heading: "Bài này chưa mở", "This lesson is locked";
+    read_aloud: "Nghe đọc", "Read aloud";
+    read_aloud_stop: "Dừng đọc", "Stop reading";
+    read_aloud_no_voice: "Máy của bạn chưa có giọng đọc tiếng Việt. Hãy cài giọng đọc tiếng Việt trong phần Cài đặt của điện thoại.", "Your device has no Vietnamese voice. Install one in your phone's settings.";
+    show_easy: "Xem bản dễ đọc", "Show the easy-read version";
+    show_full: "Xem bản đầy đủ", "Show the full version";
+    transcript: "Lời thoại", "Transcript";
+    lesson_done: "Bạn đã học xong bài này.", "You have finished this lesson.";
+    mark_done: "Tôi đã học xong bài này", "I have finished this lesson";
+    enrol_to_track: "Đăng ký học khóa này để được ghi nhận tiến độ.", "Enrol in the course to have your progress recorded.";
+    go_to_course: "Về trang khóa học", "Go to the course";
+    pager_label: "Chuyển bài", "Lessons";
+    previous_lesson: "Bài trước", "Previous lesson";
+    next_lesson: "Bài tiếp", "Next lesson";
+    time_left: "Thời gian còn lại", "Time left";
+    time_up: "Đã hết giờ. Hãy nộp bài ngay.", "Time is up. Submit now.";
+    question: "Câu", "Question";
+    your_answer: "Câu trả lời của bạn", "Your answer";
+    order_hint: "Chọn thứ tự cho từng bước (1 là bước đầu tiên).", "Choose the place of each step (1 is the first).";
+    answer_true: "Đúng", "True";
+    answer_false: "Sai", "False";
+    submit_quiz: "Nộp bài", "Submit";
+    one_by_one: "Mỗi lần một câu", "One question at a time";
+    all_questions: "Hiện tất cả câu hỏi", "Show all questions";
+    previous_question: "Câu trước", "Previous question";
+    next_question: "Câu tiếp", "Next question";
+    result_heading: "Kết quả bài kiểm tra", "Quiz result";
+    result_passed: "Chúc mừng! Bạn đã đạt:", "Well done! You passed:";
+    result_failed: "Bạn chưa đạt:", "Not passed yet:";
+    pass_mark_is: "Cần đạt", "You need";
+    answers_heading: "Đáp án", "Answers";
+    answer_right: "Đúng", "Right";
+    answer_wrong: "Chưa đúng", "Wrong";
+    right_answer: "Đáp án đúng", "Right answer";
+    answers_hidden: "Đáp án chưa được hiện ở lần này, để bài kiểm tra công bằng cho lần làm sau.", "The answers are not shown yet, to keep the next attempt fair.";
+    back_to_course: "Về trang khóa học", "Back to the course";
+    records_heading: "Giấy chứng nhận của tôi", "My certificates";
+    no_records: "Bạn chưa có giấy chứng nhận. Học xong một khóa và đạt bài kiểm tra để được cấp.", "No certificates yet. Finish a course and pass its quiz to get one.";
+    status_valid: "Còn hiệu lực", "Valid";
+    status_revoked: "Đã thu hồi", "Revoked";
+    holder: "Người được chứng nhận", "Holder";
+    score: "Điểm", "Score";
+    issued_on: "Ngày cấp", "Issued on";
+    verification_code: "Mã xác minh", "Verification code";
+    qr_label: "Mã QR để kiểm tra giấy chứng nhận", "QR code to check the certificate";
+    download_pdf: "Tải PDF", "Download PDF";
+    share_link: "Chia sẻ: đường dẫn kiểm tra", "Share: the verification link";
+    share_hint: "Gửi đường dẫn này cho nơi cần kiểm tra giấy chứng nhận của bạn.", "Send this link to whoever needs to check your certificate.";
+    open_verification: "Mở trang kiểm tra", "Open the verification page";
+    assistant_heading: "Hỏi trợ lý học tập", "Ask the learning assistant";
+    assistant_intro: "Hỏi về nội dung các bài học. Trợ lý trả lời từ bài học và chỉ ra bài để bạn đọc thêm.", "Ask about the lessons. The assistant answers from them and points to the lesson to read.";
+    your_question: "Câu hỏi của bạn", "Your question";
+    ask: "Hỏi", "Ask";
+    answer: "Trả lời", "Answer";
+    not_covered: "Các bài học chưa nói về điều này.", "The lessons do not cover this.";
+    sources: "Đọc thêm trong bài", "Read more in";
+    not_found_heading: "Không tìm thấy trang", "Page not found";
+    sign_in_needed: "Cần đăng nhập", "Please sign in";
+    server_error_heading: "Có lỗi ở máy chủ", "Server error";
+    cannot_do_heading: "Chưa làm được việc này", "This could not be done";
+    form_expired_heading: "Trang đã cũ", "This page has expired";
+    form_expired: "Biểu mẫu này đã cũ hoặc không gửi từ trang của Hocvuso. Chưa có gì thay đổi. Hãy tải lại trang rồi làm lại.", "This form is out of date or did not come from a Hocvuso page. Nothing was changed. Reload the page and try again.";
+    offline_heading: "Không có mạng", "You are offline";
+    offline_page: "Trang này chưa được tải về máy. Những bài đã tải vẫn học được khi không có mạng.", "This page was not saved on your device. Saved lessons still work offline.";
+}
