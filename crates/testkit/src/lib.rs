@@ -16,6 +16,8 @@ use hocvuso_kernel::db::Db;
 use hocvuso_server::config::StorageSettings;
 use hocvuso_server::{AppState, Settings, app};
 pub use hocvuso_testdb::*;
+
+pub mod browser;
 use tempfile::TempDir;
 
 /// Settings for a test server: its own data folder and database, a free port, one worker.
