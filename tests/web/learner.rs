@@ -20,6 +20,22 @@ const LESSONS: [&str; 7] = [
     "07-xu-ly-khi-bi-lua-dao",
 ];
 
+/// "Tải khóa học để học khi không có mạng", once the service worker runs the page.
+async fn save_for_offline(b: &Browser) {
+    b.go(&format!("/courses/{SCAMS}")).await;
+    b.until(
+        "the service worker",
+        "navigator.serviceWorker.controller !== null",
+    )
+    .await;
+    b.click("#save-offline").await;
+    b.until(
+        "the course saved",
+        "document.documentElement.dataset.savedOffline",
+    )
+    .await;
+}
+
 async fn finish_lesson(b: &Browser, now: &str, next: &str) {
     assert_eq!(b.path().await.split('?').next(), Some(now));
     b.click("form.complete-lesson button").await;
@@ -126,18 +142,7 @@ async fn an_elderly_citizen_learns_offline_passes_and_gets_her_certificate() {
     finish_lesson(&b, &lesson(LESSONS[2]), &lesson(LESSONS[3])).await;
 
     // Saved for offline, then the connection drops: two lessons are learnt anyway.
-    b.go(&format!("/courses/{SCAMS}")).await;
-    b.until(
-        "the service worker",
-        "navigator.serviceWorker.controller !== null",
-    )
-    .await;
-    b.click("#save-offline").await;
-    b.until(
-        "the course saved",
-        "document.documentElement.dataset.savedOffline",
-    )
-    .await;
+    save_for_offline(&b).await;
     let saved = b
         .client
         .execute_async(
@@ -283,18 +288,7 @@ async fn lessons_learnt_offline_are_sent_when_the_connection_returns() {
         b.go(&lesson(now)).await;
         finish_lesson(&b, &lesson(now), &lesson(next)).await;
     }
-    b.go(&format!("/courses/{SCAMS}")).await;
-    b.until(
-        "the service worker",
-        "navigator.serviceWorker.controller !== null",
-    )
-    .await;
-    b.click("#save-offline").await;
-    b.until(
-        "the course saved",
-        "document.documentElement.dataset.savedOffline",
-    )
-    .await;
+    save_for_offline(&b).await;
     network.go_offline();
     b.go(&lesson(LESSONS[3])).await;
     assert!(

@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
+use hocvuso_kernel::Principal;
 
 use crate::web::chrome;
 use crate::web::csrf;
@@ -62,5 +63,19 @@ impl Form {
                 Some(("/", t.nav_home)),
             ))
         }
+    }
+
+    /// A signed-in person's form: checked as [`Form::checked`], then the person, or the
+    /// page that asks them to sign in.
+    // The error is the response itself, handed straight back to actix-web.
+    #[allow(clippy::result_large_err)]
+    pub fn signed_in<'v>(
+        req: &HttpRequest,
+        visitor: &'v Visitor,
+        body: &[u8],
+    ) -> Result<(Form, &'v Principal), HttpResponse> {
+        let form = Form::checked(req, visitor, body)?;
+        let principal = chrome::signed_in(req, visitor)?;
+        Ok((form, principal))
     }
 }

@@ -277,12 +277,9 @@ async fn enrol(
     code: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    if let Err(refused) = Form::checked(&req, &visitor, &body) {
-        return refused;
-    }
-    let principal = match chrome::signed_in(&req, &visitor) {
-        Ok(principal) => principal,
-        Err(to_signin) => return to_signin,
+    let principal = match Form::signed_in(&req, &visitor, &body) {
+        Ok((_, principal)) => principal,
+        Err(response) => return response,
     };
     match state.enrol(principal, &code).await {
         Ok(_) => chrome::see_other(&visitor, &format!("/courses/{code}")),
@@ -302,12 +299,9 @@ async fn start_quiz(
     code: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    if let Err(refused) = Form::checked(&req, &visitor, &body) {
-        return refused;
-    }
-    let principal = match chrome::signed_in(&req, &visitor) {
-        Ok(principal) => principal,
-        Err(to_signin) => return to_signin,
+    let principal = match Form::signed_in(&req, &visitor, &body) {
+        Ok((_, principal)) => principal,
+        Err(response) => return response,
     };
     match state.start_quiz(principal, &code).await {
         Ok(attempt) => chrome::see_other(&visitor, &format!("/attempts/{}", attempt.id)),

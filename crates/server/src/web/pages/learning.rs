@@ -133,12 +133,9 @@ async fn start_placement(
     visitor: Visitor,
     body: web::Bytes,
 ) -> HttpResponse {
-    if let Err(refused) = Form::checked(&req, &visitor, &body) {
-        return refused;
-    }
-    let principal = match chrome::signed_in(&req, &visitor) {
-        Ok(principal) => principal,
-        Err(to_signin) => return to_signin,
+    let principal = match Form::signed_in(&req, &visitor, &body) {
+        Ok((_, principal)) => principal,
+        Err(response) => return response,
     };
     match state.start_placement(principal).await {
         Ok(attempt) => chrome::see_other(&visitor, &format!("/attempts/{}", attempt.id)),

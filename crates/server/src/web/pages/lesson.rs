@@ -232,12 +232,9 @@ async fn complete(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> HttpResponse {
-    if let Err(refused) = Form::checked(&req, &visitor, &body) {
-        return refused;
-    }
-    let principal = match chrome::signed_in(&req, &visitor) {
-        Ok(principal) => principal,
-        Err(to_signin) => return to_signin,
+    let principal = match Form::signed_in(&req, &visitor, &body) {
+        Ok((_, principal)) => principal,
+        Err(response) => return response,
     };
     let (code, slug) = path.into_inner();
     let opened = match state.open_lesson(principal, &code, &slug).await {

@@ -194,13 +194,9 @@ async fn save(
     visitor: Visitor,
     body: web::Bytes,
 ) -> HttpResponse {
-    let form = match Form::checked(&req, &visitor, &body) {
-        Ok(form) => form,
-        Err(refused) => return refused,
-    };
-    let principal = match chrome::signed_in(&req, &visitor) {
-        Ok(principal) => principal,
-        Err(to_signin) => return to_signin,
+    let (form, principal) = match Form::signed_in(&req, &visitor, &body) {
+        Ok(both) => both,
+        Err(response) => return response,
     };
     let user = match state.identity.me(principal).await {
         Ok(user) => user,

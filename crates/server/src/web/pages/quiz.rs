@@ -298,13 +298,9 @@ async fn submit(
     id: web::Path<Uuid>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let form = match Form::checked(&req, &visitor, &body) {
-        Ok(form) => form,
-        Err(refused) => return refused,
-    };
-    let principal = match chrome::signed_in(&req, &visitor) {
-        Ok(principal) => principal,
-        Err(to_signin) => return to_signin,
+    let (form, principal) = match Form::signed_in(&req, &visitor, &body) {
+        Ok(both) => both,
+        Err(response) => return response,
     };
     let view = match state.assessment.attempt(principal.user_id, *id).await {
         Ok(view) => view,
