@@ -1,19 +1,14 @@
 //! A real browser for the web app's tests: Debian's Chromium through chromedriver, driven
 //! by fantoccini, on a 360×740 phone screen; axe-core for accessibility; screenshots
-//! into `target/web-screenshots/`; and a switchable proxy that plays a lost connection.
+//! into `target/web-screenshots/`.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use hocvuso_testkit::browser::{Chromium, chromium, chromium_installed};
 use serde_json::Value;
-use tokio::net::{TcpListener, TcpStream};
 use tokio::process::Child;
-use tokio::sync::watch;
 
 pub use hocvuso_testkit::TestApp;
 
@@ -223,56 +218,5 @@ impl Browser {
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
-    }
-}
-
-/// A connection that can be lost and found again: the browser talks to the app through
-/// it, and while it is off every connection (open or new) is cut.
-pub struct Network {
-    pub addr: SocketAddr,
-    online: Arc<AtomicBool>,
-    cut: watch::Sender<u64>,
-}
-
-impl Network {
-    pub async fn to(target: SocketAddr) -> Network {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy port");
-        let addr = listener.local_addr().expect("proxy address");
-        let online = Arc::new(AtomicBool::new(true));
-        let (cut, _) = watch::channel(0u64);
-        let accepting = online.clone();
-        let cuts = cut.clone();
-        tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                if !accepting.load(Ordering::SeqCst) {
-                    drop(inbound);
-                    continue;
-                }
-                let mut cut = cuts.subscribe();
-                tokio::spawn(async move {
-                    let Ok(mut outbound) = TcpStream::connect(target).await else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        _ = cut.changed() => {}
-                    }
-                });
-            }
-        });
-        Network { addr, online, cut }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub fn go_offline(&self) {
-        self.online.store(false, Ordering::SeqCst);
-        self.cut.send_modify(|n| *n += 1);
-    }
-
-    pub fn go_online(&self) {
-        self.online.store(true, Ordering::SeqCst);
     }
 }

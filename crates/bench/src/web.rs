@@ -9,32 +9,10 @@
 //! chromium-driver: `bash .ci/browser.sh`).
 
 use fantoccini::Client;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use hocvuso_bench::COURSE;
 use hocvuso_testkit::TestApp;
-use hocvuso_testkit::browser::chromium;
+use hocvuso_testkit::browser::{chromium, network};
 use serde_json::{Value, json};
-
-/// ChromeDriver's own command for Chromium's network emulation.
-#[derive(Debug)]
-struct NetworkConditions(Value);
-
-impl WebDriverCompatibleCommand for NetworkConditions {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/chromium/network_conditions",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
-}
 
 const RURAL: f64 = 400_000.0 / 8.0;
 const PHONE: &str = "0912000001";
@@ -103,13 +81,7 @@ async fn visits(app: &TestApp, path: &str, phone: Option<&str>) -> (Visit, Visit
             .expect("sign in");
         assert_eq!(signed_in, json!(true), "signed in");
     }
-    client
-        .issue_cmd(NetworkConditions(json!({"network_conditions": {
-            "offline": false, "latency": 400,
-            "download_throughput": RURAL, "upload_throughput": RURAL,
-        }})))
-        .await
-        .expect("network emulation");
+    network(client, false, RURAL, 400).await;
     client.goto(&app.url(path)).await.expect("first visit");
     let first = measure(client).await;
     // The browser's own cache decides the repeat visit: the service worker (installed by

@@ -95,3 +95,36 @@ pub async fn chromium(javascript: bool) -> Chromium {
         .expect("timeouts");
     Chromium { client, driver }
 }
+
+/// ChromeDriver's own command for Chromium's network emulation.
+#[derive(Debug)]
+pub struct NetworkConditions(pub serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// Chromium's network emulation: `offline`, or a connection of `bytes_per_second` both
+/// ways with `latency_ms`.
+pub async fn network(client: &Client, offline: bool, bytes_per_second: f64, latency_ms: u64) {
+    client
+        .issue_cmd(NetworkConditions(json!({"network_conditions": {
+            "offline": offline, "latency": latency_ms,
+            "download_throughput": bytes_per_second, "upload_throughput": bytes_per_second,
+        }})))
+        .await
+        .expect("network emulation");
+}
