@@ -20,10 +20,18 @@ fn browser() -> Client {
 type Pairs<'a> = Vec<(&'a str, &'a str)>;
 
 /// A form's body as a browser sends it.
-fn encoded(pairs: &[(&str, &str)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
+trait FormBody {
+    fn form_body(self, pairs: &[(&str, &str)]) -> Self;
+}
+
+impl FormBody for reqwest::RequestBuilder {
+    fn form_body(self, pairs: &[(&str, &str)]) -> Self {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    }
 }
 
 fn token_in(html: &str) -> String {
@@ -42,14 +50,13 @@ async fn registered(client: &Client, app: &TestApp, phone: &str) -> String {
     let token = token_in(&page(client, app, "/register").await);
     let response = client
         .post(app.url("/register"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(encoded(&[
+        .form_body(&[
             ("csrf", token.as_str()),
             ("full_name", "Lê Văn Cường"),
             ("contact", phone),
             ("password", PASSWORD),
             ("target_group", "citizen"),
-        ]))
+        ])
         .send()
         .await
         .expect("register");
@@ -91,10 +98,7 @@ async fn forms_without_this_sites_token_or_from_elsewhere_change_nothing() {
         ),
     ];
     for (what, form, headers) in attempts {
-        let mut request = victim
-            .post(app.url("/profile"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encoded(&form));
+        let mut request = victim.post(app.url("/profile")).form_body(&form);
         for (name, value) in headers {
             request = request.header(name, value);
         }
@@ -114,11 +118,7 @@ async fn forms_without_this_sites_token_or_from_elsewhere_change_nothing() {
     let attackers_token = token_in(&page(&attacker, &app, "/register").await);
     let response = victim
         .post(app.url("/profile"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(encoded(&[
-            ("csrf", attackers_token.as_str()),
-            ("full_name", "Kẻ Gian"),
-        ]))
+        .form_body(&[("csrf", attackers_token.as_str()), ("full_name", "Kẻ Gian")])
         .send()
         .await
         .expect("post");
@@ -133,11 +133,7 @@ async fn forms_without_this_sites_token_or_from_elsewhere_change_nothing() {
     let response = victim
         .post(app.url("/profile"))
         .header("sec-fetch-site", "same-origin")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(encoded(&[
-            ("csrf", token.as_str()),
-            ("full_name", "Lê Văn Cường Mới"),
-        ]))
+        .form_body(&[("csrf", token.as_str()), ("full_name", "Lê Văn Cường Mới")])
         .send()
         .await
         .expect("post");
@@ -159,13 +155,12 @@ async fn signing_in_never_sends_the_browser_to_another_site() {
         let token = token_in(&page(&client, &app, "/signin").await);
         let response = client
             .post(app.url("/signin"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encoded(&[
+            .form_body(&[
                 ("csrf", token.as_str()),
                 ("identifier", "0912345605"),
                 ("password", PASSWORD),
                 ("next", next),
-            ]))
+            ])
             .send()
             .await
             .expect("sign in");
@@ -240,8 +235,7 @@ async fn the_session_cookies_are_http_only_and_end_at_sign_out() {
 
     let out = browser
         .post(app.url("/signout"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(encoded(&[("csrf", token.as_str())]))
+        .form_body(&[("csrf", token.as_str())])
         .send()
         .await
         .expect("sign out");

@@ -4,6 +4,7 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
+use chrono::{DateTime, FixedOffset, Utc};
 use hocvuso_kernel::{Lang, Problem};
 use sha2::{Digest, Sha256};
 
@@ -242,3 +243,13 @@ pub fn signed_in<'v>(
 pub fn url_encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
+
+/// A moment as a learner in Vietnam reads it (UTC+7, no daylight saving), in `format`.
+pub fn vietnam_time(at: DateTime<Utc>, format: &str) -> String {
+    let vietnam =
+        FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| unreachable!("+07:00 is a valid offset"));
+    at.with_timezone(&vietnam).format(format).to_string()
+}
+
+/// A date and time, `14:05 08/12/2026`.
+pub const AT_TIME: &str = "%H:%M %d/%m/%Y";

@@ -5,7 +5,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, FixedOffset, Utc};
 use hocvuso_assessment::dto::{CourseResult, QuizSettings};
 use hocvuso_enrollment::enrol::CourseProgress;
 use hocvuso_kernel::{Lang, Principal, Problem};
@@ -64,15 +63,6 @@ struct CoursePage {
     quiz: Option<Quiz>,
 }
 
-/// Vietnam's time, for the moments a learner reads.
-fn local(at: DateTime<Utc>) -> String {
-    let vietnam =
-        FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| unreachable!("+07:00 is a valid offset"));
-    at.with_timezone(&vietnam)
-        .format("%H:%M %d/%m/%Y")
-        .to_string()
-}
-
 fn state_label(state: &str, t: &Texts) -> (&'static str, &'static str) {
     match state {
         "locked" => ("locked", t.state_locked),
@@ -97,7 +87,10 @@ fn quiz(standing: &CourseResult, settings: &QuizSettings, t: &Texts) -> Quiz {
     let wait = standing
         .next_attempt_at
         .filter(|_| !standing.can_start && !standing.passed)
-        .map(|at| t.quiz_wait.replace("{at}", &local(at)))
+        .map(|at| {
+            t.quiz_wait
+                .replace("{at}", &chrome::vietnam_time(at, chrome::AT_TIME))
+        })
         .or_else(|| {
             (standing.attempts_left == Some(0) && !standing.passed)
                 .then(|| t.quiz_no_attempts.to_owned())
@@ -270,6 +263,19 @@ async fn show(
     .await
 }
 
+/// The course page again, with the use case's refusal at its top.
+async fn refused(
+    state: &AppState,
+    req: &HttpRequest,
+    visitor: &Visitor,
+    code: &str,
+    problem: Problem,
+) -> HttpResponse {
+    let status = chrome::status_of(&problem);
+    let errors = FormErrors::from_problem(&problem, visitor.lang, &|f| f.to_owned());
+    render(state, req, visitor, code, status, errors).await
+}
+
 async fn enrol(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -283,12 +289,7 @@ async fn enrol(
     };
     match state.enrol(principal, &code).await {
         Ok(_) => chrome::see_other(&visitor, &format!("/courses/{code}")),
-        Err(err) => {
-            let problem = Problem::from(err);
-            let status = chrome::status_of(&problem);
-            let errors = FormErrors::from_problem(&problem, visitor.lang, &|f| f.to_owned());
-            render(&state, &req, &visitor, &code, status, errors).await
-        }
+        Err(err) => refused(&state, &req, &visitor, &code, Problem::from(err)).await,
     }
 }
 
@@ -305,11 +306,6 @@ async fn start_quiz(
     };
     match state.start_quiz(principal, &code).await {
         Ok(attempt) => chrome::see_other(&visitor, &format!("/attempts/{}", attempt.id)),
-        Err(err) => {
-            let problem = Problem::from(err);
-            let status = chrome::status_of(&problem);
-            let errors = FormErrors::from_problem(&problem, visitor.lang, &|f| f.to_owned());
-            render(&state, &req, &visitor, &code, status, errors).await
-        }
+        Err(err) => refused(&state, &req, &visitor, &code, Problem::from(err)).await,
     }
 }

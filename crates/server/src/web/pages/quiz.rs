@@ -5,7 +5,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, FixedOffset, Utc};
 use hocvuso_assessment::dto::{
     AnswerInput, AttemptKind, AttemptResult, AttemptStatus, AttemptView, CorrectAnswer,
     PlacementEstimate, QuestionType, Response, Submission,
@@ -114,14 +113,6 @@ fn render_attempt(
     chrome::page(req, visitor, StatusCode::OK, page.render())
 }
 
-fn vietnam_time(at: DateTime<Utc>) -> String {
-    let vietnam =
-        FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| unreachable!("+07:00 is a valid offset"));
-    at.with_timezone(&vietnam)
-        .format("%H:%M %d/%m/%Y")
-        .to_string()
-}
-
 fn right_answer(answer: &CorrectAnswer, options: &[String], t: &Texts) -> String {
     let named = |indices: &[u32], joiner: &str| {
         indices
@@ -169,7 +160,10 @@ async fn render_result(
                         let mut text = t.attempts_left.replace("{left}", &left);
                         if let Some(at) = at {
                             text.push(' ');
-                            text.push_str(&t.quiz_wait.replace("{at}", &vietnam_time(at)));
+                            text.push_str(
+                                &t.quiz_wait
+                                    .replace("{at}", &chrome::vietnam_time(at, chrome::AT_TIME)),
+                            );
                         }
                         text
                     }

@@ -4,9 +4,9 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::FixedOffset;
 use hocvuso_certification::dto::CredentialView;
-use hocvuso_kernel::Problem;
+use hocvuso_certification::entity::credential;
+use hocvuso_kernel::{Principal, Problem};
 use uuid::Uuid;
 
 use crate::state::AppState;
@@ -51,12 +51,7 @@ struct RecordPage {
 }
 
 fn issued_on(view: &CredentialView) -> String {
-    let vietnam =
-        FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| unreachable!("+07:00 is a valid offset"));
-    view.issued_at
-        .with_timezone(&vietnam)
-        .format("%d/%m/%Y")
-        .to_string()
+    chrome::vietnam_time(view.issued_at, "%d/%m/%Y")
 }
 
 async fn list(state: web::Data<AppState>, req: HttpRequest, visitor: Visitor) -> HttpResponse {
@@ -84,22 +79,34 @@ async fn list(state: web::Data<AppState>, req: HttpRequest, visitor: Visitor) ->
     chrome::page(&req, &visitor, StatusCode::OK, page.render())
 }
 
+/// The signed-in person and record `id`, when they may read it; otherwise the page that
+/// says so (or asks them to sign in).
+async fn readable<'v>(
+    state: &AppState,
+    req: &HttpRequest,
+    visitor: &'v Visitor,
+    id: Uuid,
+) -> Result<(&'v Principal, credential::Model), HttpResponse> {
+    let principal = chrome::signed_in(req, visitor)?;
+    state
+        .readable_record(principal, id)
+        .await
+        .map(|record| (principal, record))
+        .map_err(|err| chrome::problem_page(req, visitor, &Problem::from(err)))
+}
+
 async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     visitor: Visitor,
     id: web::Path<Uuid>,
 ) -> HttpResponse {
-    let principal = match chrome::signed_in(&req, &visitor) {
-        Ok(principal) => principal,
-        Err(to_signin) => return to_signin,
-    };
-    let view = match state.readable_record(principal, *id).await {
-        Ok(record) => match state.certification.view(&record) {
+    let view = match readable(&state, &req, &visitor, *id).await {
+        Ok((_, record)) => match state.certification.view(&record) {
             Ok(view) => view,
             Err(err) => return chrome::problem_page(&req, &visitor, &Problem::from(err)),
         },
-        Err(err) => return chrome::problem_page(&req, &visitor, &Problem::from(err)),
+        Err(response) => return response,
     };
     let qr = match hocvuso_certificate_pdf::qr_svg(&view.verification_url) {
         Ok(svg) => svg,
@@ -126,13 +133,9 @@ async fn pdf(
     visitor: Visitor,
     id: web::Path<Uuid>,
 ) -> HttpResponse {
-    let principal = match chrome::signed_in(&req, &visitor) {
-        Ok(principal) => principal,
-        Err(to_signin) => return to_signin,
-    };
-    let record = match state.readable_record(principal, *id).await {
-        Ok(record) => record,
-        Err(err) => return chrome::problem_page(&req, &visitor, &Problem::from(err)),
+    let (principal, record) = match readable(&state, &req, &visitor, *id).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let permit = match state.work_limits.begin(Work::Pdf, Some(principal.user_id)) {
         Ok(permit) => permit,
